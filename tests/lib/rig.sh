@@ -1,0 +1,189 @@
+# tests/lib/rig.sh - host-side helpers of the QEMU test rig.
+#
+# Sourced by tests/run and tests/demo (needs tests/lib/kernels.sh first).
+#   rig_kernel_prepare LINE   fetch + unpack the kernel .deb into tests/.cache
+#                             (cached), sets KVER, KROOT, KIMAGE, KMODTREE
+#   rig_initramfs             builds (or reuses) the initramfs for $KVER,
+#                             sets KINITRD
+#   rig_module_build          make -C $RIG_SRC KVER=$KVER, sets KMODULE
+#                             (path of nvme_mpath.ko, empty if not built)
+#   rig_case_header FILE KEY  prints the values of "#@ KEY: value" lines
+#   rig_qemu_args CASEFILE IMGDIR  expands the case's topology/qemu header
+#                             into QEMU device arguments (array QARGS)
+#   rig_cmdline CASEFILE      prints the guest kernel command line
+#   rig_stage DIR CASEFILE TOKEN  fills the per-guest stage folder (9p "rig")
+
+RIG_TESTS=${RIG_TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+RIG_REPO=${RIG_REPO:-$(cd "$RIG_TESTS/.." && pwd)}
+RIG_SRC=${RIG_SRC:-$RIG_REPO}            # where the module's Makefile is
+RIG_CACHE=${RIG_CACHE:-$RIG_TESTS/.cache}
+RIG_MEM=${RIG_MEM:-1536}
+RIG_SMP=${RIG_SMP:-2}
+
+# Modules put into the initramfs (with their dependency closure, decompressed).
+# Missing/built-in ones are skipped. RIG_BOOT_MODULES are loaded by /init.
+RIG_INITRD_MODULES="virtio_pci netfs 9pnet 9pnet_virtio 9p configfs nvme-core nvme
+	nvme-fabrics nvme-tcp nvmet nvmet-tcp nvme-loop null_blk sch_netem dm-multipath"
+RIG_BOOT_MODULES="virtio_pci 9pnet_virtio 9p configfs nvme_core nvme"
+
+rig_log() { echo "rig: $*" >&2; }
+
+rig_kernel_prepare() {
+	local line=$1 dir deb
+	KVER=$(kernel_version "$line") || return 1
+	dir=$RIG_CACHE/$KVER
+	KROOT=$dir/root
+	KIMAGE=$KROOT/boot/vmlinuz-$KVER
+	KMODTREE=$KROOT/lib/modules/$KVER
+	if [ ! -e "$dir/.extracted" ]; then
+		rig_log "fetching linux-image-$KVER"
+		rm -rf "$dir" && mkdir -p "$dir/deb" || return 1
+		# apt's _apt user must be able to write there; it isn't worth a warning
+		(cd "$dir/deb" && apt-get download -q "linux-image-$KVER" 2>&1 |
+			grep -v 'Download is performed unsandboxed') || true
+		deb=$(ls "$dir"/deb/linux-image-*.deb 2>/dev/null | head -1)
+		[ -n "$deb" ] || { rig_log "apt-get download linux-image-$KVER failed"; return 1; }
+		dpkg-deb -x "$deb" "$KROOT" || return 1
+		depmod -b "$KROOT" "$KVER" || return 1
+		rm -f "$deb"
+		touch "$dir/.extracted"
+	fi
+	[ -r "$KIMAGE" ] || { rig_log "no $KIMAGE"; return 1; }
+}
+
+# Initramfs: busybox, /init, boot module list, decompressed modules + depmod.
+# Cached under a hash of everything that goes in, so edits rebuild it.
+rig_initramfs() {
+	local hash stage m f dst list
+	hash=$( { echo "$KVER $RIG_INITRD_MODULES $RIG_BOOT_MODULES"; cat "$RIG_TESTS/lib/init";
+		  sha256sum /bin/busybox; } | sha256sum | cut -c1-16)
+	KINITRD=$RIG_CACHE/$KVER/initramfs-$hash.cpio
+	[ -s "$KINITRD" ] && return 0
+	rig_log "building initramfs for $KVER"
+	rm -f "$RIG_CACHE/$KVER"/initramfs-*.cpio
+	stage=$(mktemp -d) || return 1
+	mkdir -p "$stage"/{bin,sbin,dev,proc,sys,etc,newroot,lib/modules/$KVER}
+	cp /bin/busybox "$stage/bin/busybox"
+	cp "$RIG_TESTS/lib/init" "$stage/init"
+	chmod 755 "$stage/init"
+	echo "$RIG_BOOT_MODULES" > "$stage/etc/rig-boot-modules"
+	list=$(for m in $RIG_INITRD_MODULES; do
+		modprobe --show-depends -d "$KROOT" -S "$KVER" "$m" 2>/dev/null
+	done | awk '$1 == "insmod" { print $2 }' | sort -u)
+	for f in $list; do
+		dst=$stage/lib/modules/$KVER/${f#$KMODTREE/}
+		mkdir -p "$(dirname "$dst")"
+		case $f in
+		*.ko.xz) xz -dc "$f" > "${dst%.xz}" ;;
+		*.ko.zst) zstd -qdc "$f" > "${dst%.zst}" ;;
+		*.ko.gz) gzip -dc "$f" > "${dst%.gz}" ;;
+		*) cp "$f" "$dst" ;;
+		esac
+	done
+	cp "$KMODTREE"/modules.{order,builtin,builtin.modinfo} "$stage/lib/modules/$KVER/" 2>/dev/null
+	depmod -b "$stage" "$KVER" || { rm -rf "$stage"; return 1; }
+	(cd "$stage" && find . | cpio -o -H newc --quiet > "$KINITRD.tmp") &&
+		mv "$KINITRD.tmp" "$KINITRD"
+	rm -rf "$stage"
+	[ -s "$KINITRD" ]
+}
+
+# Build nvme_mpath.ko for $KVER. Returns 1 if the build failed; 0 with empty
+# KMODULE when the source tree has no Makefile yet. Build output -> $1 (log).
+rig_module_build() {
+	local log=${1:-/dev/null}
+	KMODULE=
+	if [ ! -e "$RIG_SRC/Makefile" ]; then
+		echo "no $RIG_SRC/Makefile: nvme_mpath.ko not built" > "$log"
+		return 0
+	fi
+	if ! make -C "$RIG_SRC" KVER="$KVER" > "$log" 2>&1; then
+		return 1
+	fi
+	KMODULE=$RIG_SRC/build/$KVER/nvme_mpath.ko
+	[ -e "$KMODULE" ] || { echo "make succeeded but $KMODULE is missing" >> "$log"; KMODULE=; return 1; }
+}
+
+# "#@ key: value" header lines of a case (all of them, one per line).
+rig_case_header() {
+	sed -n "s/^#@[[:space:]]*$2:[[:space:]]*//p" "$1" | sed 's/[[:space:]]*$//'
+}
+
+# Named topologies. qemu2: one NVMe subsystem (nqn mp0) with two controllers
+# of the same serial sharing namespaces 1 and 2 (64 MiB each).
+rig_topology() {
+	case "$1" in
+	none|"") ;;
+	qemu2)
+		echo "-device nvme-subsys,id=mp0,nqn=mp0"
+		echo "-device nvme,serial=mpath0,subsys=mp0,id=ctrl0"
+		echo "-device nvme,serial=mpath0,subsys=mp0,id=ctrl1"
+		echo "-drive file=@IMG:ns1:64M@,if=none,format=raw,id=ns1,cache=unsafe"
+		echo "-device nvme-ns,drive=ns1,nsid=1,shared=on"
+		echo "-drive file=@IMG:ns2:64M@,if=none,format=raw,id=ns2,cache=unsafe"
+		echo "-device nvme-ns,drive=ns2,nsid=2,shared=on"
+		;;
+	*) rig_log "unknown topology '$1'"; return 1 ;;
+	esac
+}
+
+# Fill QARGS with the case's devices; @IMG:name:size@ becomes a sparse raw
+# image IMGDIR/name.img (created once per guest, same name = same image).
+rig_qemu_args() {
+	local casefile=$1 imgdir=$2 topo lines word name size img
+	QARGS=()
+	topo=$(rig_case_header "$casefile" topology)
+	lines=$( { rig_topology "$topo" && rig_case_header "$casefile" qemu; } ) || return 1
+	for word in $lines; do
+		while [[ $word =~ @IMG:([A-Za-z0-9_.-]+):([0-9]+[KMG]?)@ ]]; do
+			name=${BASH_REMATCH[1]} size=${BASH_REMATCH[2]}
+			img=$imgdir/$name.img
+			[ -e "$img" ] || truncate -s "$size" "$img" || return 1
+			word=${word/"${BASH_REMATCH[0]}"/$img}
+		done
+		QARGS+=("$word")
+	done
+}
+
+# Guest kernel command line: defaults plus the case's "#@ cmdline:"; a case
+# setting nvme_core.multipath replaces the default multipath=N.
+rig_cmdline() {
+	local extra base
+	extra=$(rig_case_header "$1" cmdline | tr '\n' ' ')
+	base="console=ttyS0,115200 panic=-1 loglevel=6 sysctl.kernel.hung_task_timeout_secs=20"
+	case " $extra" in
+	*" nvme_core.multipath="*) ;;
+	*) base+=" nvme_core.multipath=N" ;;
+	esac
+	echo "$base $extra" | sed 's/[[:space:]]*$//'
+}
+
+# Stage folder shared to the guest as 9p tag "rig" (mounted on /mnt/rig).
+rig_stage() {
+	local dir=$1 casefile=$2 token=$3 name
+	name=$(basename "$casefile")
+	mkdir -p "$dir/cases" "$dir/lib"
+	cp "$casefile" "$dir/cases/$name"
+	cp "$RIG_TESTS"/lib/*.sh "$dir/lib/"
+	if [ -n "$KMODULE" ]; then cp "$KMODULE" "$dir/nvme_mpath.ko"; fi
+	cat > "$dir/rig.env" <<-EOT
+	RIG_TOKEN=$token
+	RIG_KVER=$KVER
+	RIG_LINE=$RIG_LINE
+	RIG_CASE=$name
+	RIG_MODTREE=$KMODTREE
+	RIG_MODULE=${KMODULE:+/mnt/rig/nvme_mpath.ko}
+	RIG_SHELL=${RIG_SHELL:-0}
+	EOT
+}
+
+# Print the qemu command (array RIG_QEMU) for the current kernel and stage.
+rig_qemu_cmd() {
+	local stage=$1 casefile=$2
+	RIG_QEMU=(qemu-system-x86_64 -M q35 -accel tcg -m "$RIG_MEM" -smp "$RIG_SMP"
+		-nographic -no-reboot
+		-kernel "$KIMAGE" -initrd "$KINITRD" -append "$(rig_cmdline "$casefile")"
+		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap
+		-virtfs "local,path=$stage,mount_tag=rig,security_model=none,readonly=on,multidevs=remap"
+		"${QARGS[@]}")
+}
