@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nvme_mpath: NVMe multipathing for kernels whose nvme-core runs with
+ * native multipath off.  Shared definitions.
+ *
+ * Objects and their locks:
+ *  - mpath_mutex (group.c) serialises everything that changes the topology:
+ *    subsystems, groups, paths, candidates, path state changes and the
+ *    published path sets.  It is never taken on the I/O path, nor in the
+ *    disk's open/release (those run under the disk's open_mutex, which
+ *    bd_link_disk_holder() and del_gendisk() take under mpath_mutex).
+ *  - The I/O path reads the group's published path set under RCU and holds a
+ *    per-path percpu_ref for each bio in flight on that path.
+ */
+#ifndef NVME_MPATH_H
+#define NVME_MPATH_H
+
+#include <linux/blkdev.h>
+#include <linux/bio.h>
+#include <linux/kobject.h>
+#include <linux/percpu-refcount.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+
+#define MPATH_NQN_LEN		224	/* NVMF_NQN_SIZE + 1 */
+#define MPATH_WWID_LEN		256
+#define MPATH_IDSTR_LEN		48
+
+enum mpath_iopolicy {
+	MPATH_IOPOLICY_NUMA,
+	MPATH_IOPOLICY_RR,
+	MPATH_IOPOLICY_NR,
+};
+
+extern const char * const mpath_iopolicy_names[MPATH_IOPOLICY_NR];
+
+/* Module parameters (main.c). */
+extern int mpath_default_iopolicy;
+extern unsigned int mpath_no_path_timeout;	/* seconds */
+extern unsigned int mpath_check_interval;	/* seconds */
+extern char *mpath_single_path_subsys;
+
+/*
+ * What nvme-core publishes about one namespace disk and its controller,
+ * read from their documented sysfs attributes when the disk appears.
+ */
+struct mpath_ident {
+	char nqn[MPATH_NQN_LEN];
+	u32 nsid;
+	u32 csi;
+	char wwid[MPATH_WWID_LEN];
+	char eui[MPATH_IDSTR_LEN];
+	char nguid[MPATH_IDSTR_LEN];
+	char uuid[MPATH_IDSTR_LEN];
+	sector_t capacity;
+	unsigned int lbs;
+
+	/* Which path this is: not part of the namespace's identity. */
+	char disk_name[DISK_NAME_LEN];
+	char ctrl_name[DISK_NAME_LEN];
+	char transport[16];
+	u32 cntlid;
+	int numa_node;
+	dev_t devt;
+};
+
+/* Path flags. */
+enum {
+	MPATH_PATH_FAILED,	/* an I/O error or a failed check: not used */
+	MPATH_PATH_CTRL_DOWN,	/* its controller is not live */
+	MPATH_PATH_REMOVED,	/* its disk is going away */
+	MPATH_PATH_PROBING,	/* a check read is in flight */
+};
+
+struct mpath_path_stats {
+	u64 ios;
+	u64 sectors;
+};
+
+struct mpath_group;
+
+struct mpath_path {
+	struct kobject kobj;		/* mpath/paths/<disk>; frees the path */
+	struct list_head node;		/* group->paths, under mpath_mutex */
+	struct mpath_group *grp;
+	struct mpath_bdev bdev;
+	struct gendisk *disk;		/* path disk, alive while bdev is open */
+	struct device *ctrl_dev;	/* referenced controller device */
+	struct percpu_ref ref;		/* one per bio in flight on the path */
+	struct completion ref_done;
+	unsigned long flags;
+	int numa_node;
+	u32 cntlid;
+	char name[DISK_NAME_LEN];
+	char ctrl_name[DISK_NAME_LEN];
+	char transport[16];
+	char ctrl_state[24];		/* last state read, for sysfs */
+	unsigned long failed_at;	/* jiffies */
+	struct mpath_path_stats __percpu *stats;
+	atomic64_t errors;		/* path errors seen on it */
+	atomic64_t failovers;		/* bios moved away from it */
+};
+
+/*
+ * The usable paths of a group as the I/O path sees them: rebuilt and
+ * republished under mpath_mutex whenever a path changes state, read
+ * under RCU.  numa_best[node] is an index into paths[].
+ */
+struct mpath_pathset {
+	struct rcu_head rcu;
+	unsigned int nr;
+	u16 *numa_best;
+	struct mpath_path *paths[];
+};
+
+struct mpath_subsys {
+	struct list_head node;		/* mpath_subsystems */
+	struct list_head groups;
+	int instance;
+	char nqn[MPATH_NQN_LEN];
+};
+
+/* Group flags. */
+enum {
+	MPATH_GRP_STALE,	/* a path changed state: republish the path set */
+};
+
+/* One multipath namespace: one gendisk over all its paths. */
+struct mpath_group {
+	struct list_head node;		/* subsys->groups */
+	struct mpath_subsys *subsys;
+	struct mpath_ident id;		/* identity every path must match */
+	struct gendisk *disk;
+	struct list_head paths;
+	unsigned int nr_paths;
+	struct mpath_pathset __rcu *pset;
+	unsigned int __percpu *rr_next;
+	int iopolicy;
+	unsigned long flags;		/* MPATH_GRP_* */
+	bool disk_added;
+	bool dead;			/* being torn down: refuse opens */
+	atomic_t openers;
+	unsigned long no_path_since;	/* jiffies; 0 while a path is usable */
+
+	spinlock_t requeue_lock;
+	struct list_head requeue_list;	/* struct mpath_io, waiting for a path */
+	struct delayed_work requeue_work;
+
+	struct kobject *mpath_kobj;	/* /sys/block/<disk>/mpath */
+	struct kobject *paths_kobj;	/* .../mpath/paths */
+	atomic64_t failovers;
+	atomic64_t requeued;		/* bios that waited for a path */
+};
+
+/*
+ * Per-bio context, in front of the clone sent to a path (bio_set front_pad).
+ * The original bio is never touched until it completes.
+ */
+struct mpath_io_state {
+	struct bio *orig;
+	struct mpath_group *grp;
+	unsigned long start_time;	/* for disk accounting */
+	unsigned long wait_since;	/* jiffies of first failure/wait; 0 = none */
+	blk_status_t last_status;
+};
+
+struct mpath_io {
+	struct mpath_io_state st;	/* carried over to the next clone */
+	struct list_head node;		/* group->requeue_list */
+	struct mpath_path *path;	/* holds path->ref while in flight */
+	struct bio clone;		/* must be last */
+};
+
+/* main.c */
+extern struct workqueue_struct *mpath_wq;
+bool mpath_single_path_allowed(const char *nqn);
+
+/* attr.c: read nvme-core's published sysfs attributes in the kernel */
+int mpath_read_attr(struct device *dev, const char *name, char *buf);
+int mpath_read_ident(struct device *disk_dev, struct mpath_ident *id);
+int mpath_read_ctrl_state(struct device *ctrl_dev, char *state, size_t len);
+
+/* discovery.c */
+int mpath_discovery_start(void);
+void mpath_discovery_stop(void);
+
+/* group.c */
+extern struct mutex mpath_mutex;
+void mpath_handle_add(struct device *disk_dev, struct mpath_ident *id);
+void mpath_handle_remove(struct device *disk_dev);
+void mpath_schedule_update(void);
+void mpath_group_free(struct mpath_group *grp);
+void mpath_teardown_all(void);
+void mpath_checker_start(void);
+void mpath_checker_stop(void);
+
+/* path.c */
+struct mpath_path *mpath_path_create(struct mpath_group *grp,
+				     const struct mpath_ident *id,
+				     struct device *disk_dev);
+int mpath_path_attach(struct mpath_path *path);
+void mpath_path_detach(struct mpath_path *path);
+void mpath_path_destroy(struct mpath_path *path);
+void mpath_path_free(struct mpath_path *path);
+void mpath_path_fail(struct mpath_path *path, blk_status_t status);
+void mpath_path_check(struct mpath_path *path);
+bool mpath_path_usable(const struct mpath_path *path);
+
+/* selector.c */
+struct mpath_path *mpath_select_path(struct mpath_group *grp);
+int mpath_pathset_rebuild(struct mpath_group *grp);
+void mpath_pathset_free(struct mpath_group *grp);
+int mpath_iopolicy_parse(const char *buf);
+
+/* io.c */
+extern struct bio_set mpath_bio_set;
+extern const struct block_device_operations mpath_fops;
+int mpath_io_init(void);
+void mpath_io_exit(void);
+void mpath_kick_requeue(struct mpath_group *grp);
+void mpath_requeue_work(struct work_struct *work);
+void mpath_flush_requeue(struct mpath_group *grp);
+
+/* sysfs.c */
+int mpath_sysfs_add_group(struct mpath_group *grp);
+void mpath_sysfs_del_group(struct mpath_group *grp);
+int mpath_sysfs_add_path(struct mpath_path *path);
+extern struct kobj_type mpath_path_ktype;
+
+#endif /* NVME_MPATH_H */

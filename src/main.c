@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvme_mpath: NVMe multipathing for stock kernels whose nvme-core runs with
+ * native multipath off (nvme_core.multipath=N).
+ *
+ * Module parameters, load and unload.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/kmod.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "nvme_mpath.h"
+
+struct workqueue_struct *mpath_wq;
+
+int mpath_default_iopolicy = MPATH_IOPOLICY_NUMA;
+unsigned int mpath_no_path_timeout = 60;
+unsigned int mpath_check_interval = 2;
+char *mpath_single_path_subsys;
+
+#define MPATH_MAX_TIMEOUT	86400U
+#define MPATH_MAX_INTERVAL	3600U
+
+static int mpath_param_set_iopolicy(const char *val,
+				    const struct kernel_param *kp)
+{
+	int policy = mpath_iopolicy_parse(val);
+
+	if (policy < 0) {
+		pr_err("invalid iopolicy '%s': valid values are numa, round-robin\n",
+		       val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(mpath_default_iopolicy, policy);
+	return 0;
+}
+
+static int mpath_param_get_iopolicy(char *buf, const struct kernel_param *kp)
+{
+	return sprintf(buf, "%s\n",
+		       mpath_iopolicy_names[READ_ONCE(mpath_default_iopolicy)]);
+}
+
+static const struct kernel_param_ops mpath_iopolicy_ops = {
+	.set = mpath_param_set_iopolicy,
+	.get = mpath_param_get_iopolicy,
+};
+
+module_param_cb(iopolicy, &mpath_iopolicy_ops, NULL, 0644);
+MODULE_PARM_DESC(iopolicy,
+		 "Default path selection for new multipath disks: numa (default: a path nearest the submitting CPU's node) or round-robin");
+
+static int mpath_param_set_uint_range(const char *val, unsigned int *p,
+				      unsigned int min, unsigned int max,
+				      const char *name)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v < min || v > max) {
+		pr_err("invalid %s '%s': must be an integer from %u to %u\n",
+		       name, val, min, max);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*p, v);
+	return 0;
+}
+
+static int mpath_param_set_timeout(const char *val,
+				   const struct kernel_param *kp)
+{
+	return mpath_param_set_uint_range(val, kp->arg, 0, MPATH_MAX_TIMEOUT,
+					  "no_path_timeout");
+}
+
+static const struct kernel_param_ops mpath_timeout_ops = {
+	.set = mpath_param_set_timeout,
+	.get = param_get_uint,
+};
+
+module_param_cb(no_path_timeout, &mpath_timeout_ops, &mpath_no_path_timeout,
+		0644);
+MODULE_PARM_DESC(no_path_timeout,
+		 "Seconds I/O waits when no path is usable before it fails with an I/O error (0-86400, default 60; 0 fails at once)");
+
+static int mpath_param_set_interval(const char *val,
+				    const struct kernel_param *kp)
+{
+	return mpath_param_set_uint_range(val, kp->arg, 1, MPATH_MAX_INTERVAL,
+					  "path_check_interval");
+}
+
+static const struct kernel_param_ops mpath_interval_ops = {
+	.set = mpath_param_set_interval,
+	.get = param_get_uint,
+};
+
+module_param_cb(path_check_interval, &mpath_interval_ops,
+		&mpath_check_interval, 0644);
+MODULE_PARM_DESC(path_check_interval,
+		 "Seconds between checks of path controllers and of failed paths (1-3600, default 2)");
+
+module_param_named(single_path_subsys, mpath_single_path_subsys, charp, 0444);
+MODULE_PARM_DESC(single_path_subsys,
+		 "Comma-separated subsystem NQNs whose namespaces get a multipath disk even with a single path (default: none)");
+
+/* Is @nqn named in single_path_subsys? */
+bool mpath_single_path_allowed(const char *nqn)
+{
+	const char *p = mpath_single_path_subsys;
+	size_t len = strlen(nqn);
+
+	while (p && *p) {
+		const char *end = strchrnul(p, ',');
+
+		if (end - p == len && !strncmp(p, nqn, len))
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+/*
+ * nvme_core.multipath is read-only after load and not exported, so read it
+ * the way an admin does.  Module init runs in the loading process's context,
+ * where /sys is that process's /sys.
+ */
+static int mpath_native_multipath_state(void)
+{
+	const char *path = "/sys/module/nvme_core/parameters/multipath";
+	struct file *f;
+	char c = 0;
+	loff_t pos = 0;
+	ssize_t n;
+
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return -ENOENT;
+	n = kernel_read(f, &c, 1, &pos);
+	filp_close(f, NULL);
+	if (n != 1)
+		return -EIO;
+	return c == 'Y' || c == 'y' || c == '1';
+}
+
+static bool mpath_idle;
+
+static int __init mpath_init(void)
+{
+	int native;
+	int ret;
+
+	native = mpath_native_multipath_state();
+	if (native == -ENOENT) {
+		/* Not loaded yet: load it now, as modprobe's softdep would. */
+		request_module("nvme_core");
+		native = mpath_native_multipath_state();
+	}
+	if (native > 0) {
+		pr_warn("native NVMe multipath is on (nvme_core.multipath=Y): nvme_mpath manages nothing; load nvme_core with multipath=N to use it\n");
+		mpath_idle = true;
+		return 0;
+	}
+	if (native < 0)
+		pr_info("nvme_core multipath setting unknown (%d); watching for NVMe disks\n",
+			native);
+
+	mpath_wq = alloc_ordered_workqueue("nvme_mpath", WQ_MEM_RECLAIM);
+	if (!mpath_wq)
+		return -ENOMEM;
+	ret = mpath_io_init();
+	if (ret)
+		goto out_wq;
+	mpath_checker_start();
+	ret = mpath_discovery_start();
+	if (ret)
+		goto out_checker;
+	pr_info("loaded: iopolicy=%s no_path_timeout=%us path_check_interval=%us\n",
+		mpath_iopolicy_names[mpath_default_iopolicy],
+		mpath_no_path_timeout, mpath_check_interval);
+	return 0;
+
+out_checker:
+	mpath_checker_stop();
+	mpath_io_exit();
+out_wq:
+	destroy_workqueue(mpath_wq);
+	return ret;
+}
+
+static void __exit mpath_exit(void)
+{
+	if (mpath_idle)
+		return;
+	mpath_discovery_stop();
+	mpath_checker_stop();
+	mpath_teardown_all();
+	destroy_workqueue(mpath_wq);
+	mpath_io_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(mpath_init);
+module_exit(mpath_exit);
+
+MODULE_DESCRIPTION("NVMe multipathing for nvme-core with native multipath off");
+MODULE_AUTHOR("nvme-mpath developers");
+MODULE_LICENSE("GPL");
+MODULE_SOFTDEP("pre: nvme_core");

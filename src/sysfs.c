@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs: /sys/block/<mpdisk>/mpath/ and mpath/paths/<path disk>/.
+ *
+ *   mpath/subsysnqn, nsid, wwid     identity of the namespace
+ *   mpath/iopolicy                  numa | round-robin (writable)
+ *   mpath/failovers, queued_ios     bios moved off a failed path; bios that
+ *                                   waited for a usable path
+ *   mpath/paths/<disk>/             one directory per path: disk, controller,
+ *                                   cntlid, transport, numa_node, state,
+ *                                   ctrl_state, ios, sectors, errors,
+ *                                   failovers
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kobject.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "nvme_mpath.h"
+
+/* mpath/ is a child of the disk's device kobject. */
+static struct mpath_group *mpath_kobj_to_group(struct kobject *kobj)
+{
+	return dev_to_disk(kobj_to_dev(kobj->parent))->private_data;
+}
+
+static ssize_t subsysnqn_show(struct kobject *kobj, struct kobj_attribute *a,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%s\n", mpath_kobj_to_group(kobj)->id.nqn);
+}
+
+static ssize_t nsid_show(struct kobject *kobj, struct kobj_attribute *a,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%u\n", mpath_kobj_to_group(kobj)->id.nsid);
+}
+
+static ssize_t wwid_show(struct kobject *kobj, struct kobj_attribute *a,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", mpath_kobj_to_group(kobj)->id.wwid);
+}
+
+static ssize_t iopolicy_show(struct kobject *kobj, struct kobj_attribute *a,
+			     char *buf)
+{
+	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+
+	return sysfs_emit(buf, "%s\n",
+			  mpath_iopolicy_names[READ_ONCE(grp->iopolicy)]);
+}
+
+/* Takes effect for the next bio; bios in flight are not disturbed. */
+static ssize_t iopolicy_store(struct kobject *kobj, struct kobj_attribute *a,
+			      const char *buf, size_t count)
+{
+	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+	int policy = mpath_iopolicy_parse(buf);
+
+	if (policy < 0)
+		return -EINVAL;
+	if (policy != READ_ONCE(grp->iopolicy)) {
+		WRITE_ONCE(grp->iopolicy, policy);
+		pr_info("%s: iopolicy %s\n", grp->disk->disk_name,
+			mpath_iopolicy_names[policy]);
+	}
+	return count;
+}
+
+static ssize_t failovers_show(struct kobject *kobj, struct kobj_attribute *a,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&mpath_kobj_to_group(kobj)->failovers));
+}
+
+static ssize_t queued_ios_show(struct kobject *kobj, struct kobj_attribute *a,
+			       char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&mpath_kobj_to_group(kobj)->requeued));
+}
+
+static struct kobj_attribute mpath_attr_subsysnqn = __ATTR_RO(subsysnqn);
+static struct kobj_attribute mpath_attr_nsid = __ATTR_RO(nsid);
+static struct kobj_attribute mpath_attr_wwid = __ATTR_RO(wwid);
+static struct kobj_attribute mpath_attr_iopolicy = __ATTR_RW(iopolicy);
+static struct kobj_attribute mpath_attr_failovers = __ATTR_RO(failovers);
+static struct kobj_attribute mpath_attr_queued_ios = __ATTR_RO(queued_ios);
+
+static struct attribute *mpath_group_attrs[] = {
+	&mpath_attr_subsysnqn.attr,
+	&mpath_attr_nsid.attr,
+	&mpath_attr_wwid.attr,
+	&mpath_attr_iopolicy.attr,
+	&mpath_attr_failovers.attr,
+	&mpath_attr_queued_ios.attr,
+	NULL,
+};
+
+static const struct attribute_group mpath_group_attr_group = {
+	.attrs = mpath_group_attrs,
+};
+
+int mpath_sysfs_add_group(struct mpath_group *grp)
+{
+	struct kobject *parent = &disk_to_dev(grp->disk)->kobj;
+	int ret;
+
+	grp->mpath_kobj = kobject_create_and_add("mpath", parent);
+	if (!grp->mpath_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(grp->mpath_kobj, &mpath_group_attr_group);
+	if (ret)
+		goto out_put;
+	grp->paths_kobj = kobject_create_and_add("paths", grp->mpath_kobj);
+	if (!grp->paths_kobj) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	return 0;
+
+out_put:
+	kobject_put(grp->mpath_kobj);
+	grp->mpath_kobj = NULL;
+	return ret;
+}
+
+void mpath_sysfs_del_group(struct mpath_group *grp)
+{
+	kobject_put(grp->paths_kobj);
+	grp->paths_kobj = NULL;
+	kobject_put(grp->mpath_kobj);
+	grp->mpath_kobj = NULL;
+}
+
+/* ---- per path ---- */
+
+struct mpath_path_attr {
+	struct attribute attr;
+	ssize_t (*show)(struct mpath_path *path, char *buf);
+};
+
+#define MPATH_PATH_ATTR(_name)						\
+	static struct mpath_path_attr mpath_path_attr_##_name =		\
+		{ .attr = { .name = __stringify(_name), .mode = 0444 },	\
+		  .show = path_##_name##_show }
+
+static ssize_t path_disk_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", path->name);
+}
+
+static ssize_t path_controller_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", path->ctrl_name);
+}
+
+static ssize_t path_cntlid_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", path->cntlid);
+}
+
+static ssize_t path_transport_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", path->transport);
+}
+
+static ssize_t path_numa_node_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", path->numa_node);
+}
+
+/* usable, failed, ctrl-down or removed. */
+static ssize_t path_state_show(struct mpath_path *path, char *buf)
+{
+	unsigned long flags = READ_ONCE(path->flags);
+	const char *state = "usable";
+
+	if (flags & BIT(MPATH_PATH_REMOVED))
+		state = "removed";
+	else if (flags & BIT(MPATH_PATH_CTRL_DOWN))
+		state = "ctrl-down";
+	else if (flags & BIT(MPATH_PATH_FAILED))
+		state = "failed";
+	return sysfs_emit(buf, "%s\n", state);
+}
+
+static ssize_t path_ctrl_state_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", path->ctrl_state);
+}
+
+static ssize_t path_ios_show(struct mpath_path *path, char *buf)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(path->stats, cpu)->ios;
+	return sysfs_emit(buf, "%llu\n", sum);
+}
+
+static ssize_t path_sectors_show(struct mpath_path *path, char *buf)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(path->stats, cpu)->sectors;
+	return sysfs_emit(buf, "%llu\n", sum);
+}
+
+static ssize_t path_errors_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&path->errors));
+}
+
+static ssize_t path_failovers_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&path->failovers));
+}
+
+MPATH_PATH_ATTR(disk);
+MPATH_PATH_ATTR(controller);
+MPATH_PATH_ATTR(cntlid);
+MPATH_PATH_ATTR(transport);
+MPATH_PATH_ATTR(numa_node);
+MPATH_PATH_ATTR(state);
+MPATH_PATH_ATTR(ctrl_state);
+MPATH_PATH_ATTR(ios);
+MPATH_PATH_ATTR(sectors);
+MPATH_PATH_ATTR(errors);
+MPATH_PATH_ATTR(failovers);
+
+static struct attribute *mpath_path_attrs[] = {
+	&mpath_path_attr_disk.attr,
+	&mpath_path_attr_controller.attr,
+	&mpath_path_attr_cntlid.attr,
+	&mpath_path_attr_transport.attr,
+	&mpath_path_attr_numa_node.attr,
+	&mpath_path_attr_state.attr,
+	&mpath_path_attr_ctrl_state.attr,
+	&mpath_path_attr_ios.attr,
+	&mpath_path_attr_sectors.attr,
+	&mpath_path_attr_errors.attr,
+	&mpath_path_attr_failovers.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(mpath_path);
+
+static ssize_t mpath_path_attr_show(struct kobject *kobj,
+				    struct attribute *attr, char *buf)
+{
+	struct mpath_path_attr *pa = container_of(attr, struct mpath_path_attr,
+						  attr);
+
+	return pa->show(container_of(kobj, struct mpath_path, kobj), buf);
+}
+
+static const struct sysfs_ops mpath_path_sysfs_ops = {
+	.show = mpath_path_attr_show,
+};
+
+static void mpath_path_kobj_release(struct kobject *kobj)
+{
+	mpath_path_free(container_of(kobj, struct mpath_path, kobj));
+}
+
+struct kobj_type mpath_path_ktype = {
+	.release = mpath_path_kobj_release,
+	.sysfs_ops = &mpath_path_sysfs_ops,
+	.default_groups = mpath_path_groups,
+};
+
+int mpath_sysfs_add_path(struct mpath_path *path)
+{
+	if (!path->grp->paths_kobj)
+		return 0;
+	return kobject_add(&path->kobj, path->grp->paths_kobj, "%s",
+			   path->name);
+}
