@@ -12,6 +12,7 @@
 # Helper index (see each function for details):
 #   results    pass MSG | fail MSG | skip MSG | log MSG | run CMD... (log + run, fail if it fails)
 #   polling    wait_for [TIMEOUT] CMD... [TIMEOUT]      (timeout in seconds, first or last)
+#              wait_eq TIMEOUT VALUE CMD...             (until CMD prints VALUE)
 #   disks      disk_wwid D | disk_nsid D | disk_ctrl D | disks_of_ctrl nvmeX |
 #              disks_with_wwid WWID | nvme_ctrls [transport] | dmesg_has REGEX
 #   ctrls      ctrl_state nvmeX | ctrl_wait_state nvmeX STATE [TIMEOUT] |
@@ -40,6 +41,9 @@ run() { log "+ $*"; "$@" || fail "command failed (status $?): $*"; }
 # (return 1). CMD is a command with arguments, e.g.
 #   wait_for 10 test -e /sys/block/nvme2n1 || fail "no nvme2n1"
 #   wait_for ctrl_is nvme2 live 30
+# Careful: CMD's arguments are expanded once, before polling starts, so
+#   wait_for 10 test "$(cat f)" = x      never sees f change. Use a function
+# as CMD, or wait_eq:  wait_eq 10 x cat f
 wait_for() {
 	local t
 	if [[ $1 =~ ^[0-9]+$ ]]; then t=$1; shift
@@ -51,6 +55,11 @@ wait_for() {
 		sleep 0.2
 	done
 }
+
+# wait_eq TIMEOUT VALUE CMD...: poll until CMD's output equals VALUE.
+# On timeout returns 1 and leaves the last output in WAIT_LAST.
+_wait_eq() { WAIT_LAST=$("${@:2}" 2>/dev/null); [ "$WAIT_LAST" = "$1" ]; }
+wait_eq() { local t=$1; shift; wait_for "$t" _wait_eq "$@"; }
 
 # ---- disks and controllers -------------------------------------------------
 disk_wwid() { cat "/sys/block/$1/wwid"; }

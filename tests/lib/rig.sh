@@ -28,7 +28,20 @@ RIG_BOOT_MODULES="virtio_pci 9pnet_virtio 9p configfs nvme_core nvme"
 
 rig_log() { echo "rig: $*" >&2; }
 
-rig_kernel_prepare() {
+# rig_locked NAME CMD...: run CMD holding lock $RIG_CACHE/NAME.lock, so that
+# concurrent runs (two developers, CI) don't unpack or build on top of each other.
+rig_locked() {
+	local name=$1 fd rc; shift
+	mkdir -p "$RIG_CACHE"
+	exec {fd}> "$RIG_CACHE/$name.lock"
+	flock "$fd"
+	"$@"; rc=$?
+	exec {fd}>&-
+	return $rc
+}
+
+rig_kernel_prepare() { rig_locked cache _rig_kernel_prepare "$@"; }
+_rig_kernel_prepare() {
 	local line=$1 dir deb
 	KVER=$(kernel_version "$line") || return 1
 	dir=$RIG_CACHE/$KVER
@@ -53,14 +66,16 @@ rig_kernel_prepare() {
 
 # Initramfs: busybox, /init, boot module list, decompressed modules + depmod.
 # Cached under a hash of everything that goes in, so edits rebuild it.
-rig_initramfs() {
+rig_initramfs() { rig_locked cache _rig_initramfs "$@"; }
+_rig_initramfs() {
 	local hash stage m f dst list
 	hash=$( { echo "$KVER $RIG_INITRD_MODULES $RIG_BOOT_MODULES"; cat "$RIG_TESTS/lib/init";
 		  sha256sum /bin/busybox; } | sha256sum | cut -c1-16)
 	KINITRD=$RIG_CACHE/$KVER/initramfs-$hash.cpio
 	[ -s "$KINITRD" ] && return 0
 	rig_log "building initramfs for $KVER"
-	rm -f "$RIG_CACHE/$KVER"/initramfs-*.cpio
+	# drop stale images (not ones a concurrent run may still be booting)
+	find "$RIG_CACHE/$KVER" -maxdepth 1 -name 'initramfs-*.cpio' -mmin +120 -delete
 	stage=$(mktemp -d) || return 1
 	mkdir -p "$stage"/{bin,sbin,dev,proc,sys,etc,newroot,lib/modules/$KVER}
 	cp /bin/busybox "$stage/bin/busybox"
@@ -97,7 +112,7 @@ rig_module_build() {
 		echo "no $RIG_SRC/Makefile: nvme_mpath.ko not built" > "$log"
 		return 0
 	fi
-	if ! make -C "$RIG_SRC" KVER="$KVER" > "$log" 2>&1; then
+	if ! rig_locked module-build make -C "$RIG_SRC" KVER="$KVER" > "$log" 2>&1; then
 		return 1
 	fi
 	KMODULE=$RIG_SRC/build/$KVER/nvme_mpath.ko
@@ -150,7 +165,7 @@ rig_qemu_args() {
 rig_cmdline() {
 	local extra base
 	extra=$(rig_case_header "$1" cmdline | tr '\n' ' ')
-	base="console=ttyS0,115200 panic=-1 loglevel=6 sysctl.kernel.hung_task_timeout_secs=20"
+	base="console=ttyS0,115200 panic=-1 loglevel=7 printk.time=1 sysctl.kernel.hung_task_timeout_secs=20"
 	case " $extra" in
 	*" nvme_core.multipath="*) ;;
 	*) base+=" nvme_core.multipath=N" ;;
