@@ -28,7 +28,11 @@ RIG_RESULT=/run/rig-result
 
 # ---- results -------------------------------------------------------------
 log()  { echo "[$(date +%T)] $*"; }
-_result() { echo "$2" > "$RIG_RESULT"; echo "$1: $2"; exit "$3"; }
+_result() {
+	echo "$2" > "$RIG_RESULT"; echo "$1: $2"
+	[[ $- == *i* ]] && return "$3"   # interactive shell (tests/demo --shell): stay
+	exit "$3"
+}
 pass() { _result PASS "${*:-ok}" 0; }
 fail() { _result FAIL "${*:-failed}" 1; }
 skip() { _result SKIP "${*:-skipped}" 77; }
