@@ -113,6 +113,8 @@ struct mpath_limits {
 static inline void mpath_limits_init(struct mpath_limits *ml)
 {
 	blk_set_stacking_limits(&ml->lim);
+	/* Zoned namespaces are never claimed: no zone append. */
+	ml->lim.max_zone_append_sectors = 0;
 #ifdef NVME_MPATH_HAVE_BLK_FEATURES
 	/* NOWAIT survives stacking only if every path supports it. */
 	ml->lim.features |= BLK_FEAT_IO_STAT | BLK_FEAT_NOWAIT;

@@ -473,7 +473,7 @@ static void mpath_update_fn(struct work_struct *work)
 /* Safe from any context. */
 void mpath_schedule_update(void)
 {
-	queue_work(system_wq, &mpath_update_work);
+	queue_work(mpath_io_wq, &mpath_update_work);
 }
 
 /* Periodic: follow controller states and re-test failed paths. */
@@ -493,13 +493,13 @@ static void mpath_checker_fn(struct work_struct *work)
 		}
 	}
 	mutex_unlock(&mpath_mutex);
-	queue_delayed_work(system_wq, &mpath_checker_work,
+	queue_delayed_work(mpath_io_wq, &mpath_checker_work,
 			   READ_ONCE(mpath_check_interval) * HZ);
 }
 
 void mpath_checker_start(void)
 {
-	queue_delayed_work(system_wq, &mpath_checker_work,
+	queue_delayed_work(mpath_io_wq, &mpath_checker_work,
 			   READ_ONCE(mpath_check_interval) * HZ);
 }
 

@@ -46,9 +46,9 @@ static void mpath_requeue(struct mpath_io *io, unsigned long delay)
 	list_add_tail(&io->node, &grp->requeue_list);
 	spin_unlock_irqrestore(&grp->requeue_lock, flags);
 	if (delay)
-		queue_delayed_work(system_wq, &grp->requeue_work, delay);
+		queue_delayed_work(mpath_io_wq, &grp->requeue_work, delay);
 	else
-		mod_delayed_work(system_wq, &grp->requeue_work, 0);
+		mod_delayed_work(mpath_io_wq, &grp->requeue_work, 0);
 }
 
 static void mpath_clone_end_io(struct bio *clone)
@@ -191,7 +191,7 @@ void mpath_requeue_work(struct work_struct *work)
 
 void mpath_kick_requeue(struct mpath_group *grp)
 {
-	mod_delayed_work(system_wq, &grp->requeue_work, 0);
+	mod_delayed_work(mpath_io_wq, &grp->requeue_work, 0);
 }
 
 /* The group has no path left: fail what waits and stop the work. */

@@ -16,7 +16,10 @@
 
 #include "nvme_mpath.h"
 
+/* Discovery events, one at a time, in order. */
 struct workqueue_struct *mpath_wq;
+/* Work the I/O path depends on: requeueing, path set updates, checks. */
+struct workqueue_struct *mpath_io_wq;
 
 int mpath_default_iopolicy = MPATH_IOPOLICY_NUMA;
 unsigned int mpath_no_path_timeout = 60;
@@ -172,9 +175,14 @@ static int __init mpath_init(void)
 	mpath_wq = alloc_ordered_workqueue("nvme_mpath", WQ_MEM_RECLAIM);
 	if (!mpath_wq)
 		return -ENOMEM;
+	mpath_io_wq = alloc_workqueue("nvme_mpath_io", WQ_MEM_RECLAIM, 0);
+	if (!mpath_io_wq) {
+		ret = -ENOMEM;
+		goto out_wq;
+	}
 	ret = mpath_io_init();
 	if (ret)
-		goto out_wq;
+		goto out_io_wq;
 	mpath_checker_start();
 	ret = mpath_discovery_start();
 	if (ret)
@@ -187,6 +195,8 @@ static int __init mpath_init(void)
 out_checker:
 	mpath_checker_stop();
 	mpath_io_exit();
+out_io_wq:
+	destroy_workqueue(mpath_io_wq);
 out_wq:
 	destroy_workqueue(mpath_wq);
 	return ret;
@@ -199,6 +209,7 @@ static void __exit mpath_exit(void)
 	mpath_discovery_stop();
 	mpath_checker_stop();
 	mpath_teardown_all();
+	destroy_workqueue(mpath_io_wq);
 	destroy_workqueue(mpath_wq);
 	mpath_io_exit();
 	pr_info("unloaded\n");

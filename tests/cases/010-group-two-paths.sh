@@ -1,0 +1,47 @@
+#!/bin/bash
+# 010-group-two-paths: a namespace shared by the two controllers of one
+# subsystem becomes one multipath disk over both path disks.
+#  - one mpnvme disk per shared NSID, named mpnvme<S>n<NSID>,
+#  - its slaves/ are exactly the two path disks of that NSID,
+#  - mpath/ shows the namespace's subsysnqn, nsid and wwid,
+#  - mpath/paths/<disk>/ names each path's controller and says "usable",
+#  - lsblk shows the path disks with the multipath disk stacked on them,
+#  - same size as a path, and data written through it reads back on a path.
+#@ topology: qemu2
+#@ timeout: 180
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/mpath.sh"
+
+mpath_load
+mp_wait_disk mpnvme0n1 20 || fail "no mpnvme0n1; mp disks: $(mp_disks | xargs)"
+mp_wait_slaves mpnvme0n1 2 20 || fail "mpnvme0n1 slaves: '$(mp_slaves mpnvme0n1 | xargs)'"
+
+slaves=$(mp_slaves mpnvme0n1 | xargs)
+log "mpnvme0n1 slaves: $slaves"
+ctrls=""
+for s in $slaves; do
+	[ "$(disk_nsid "$s")" = 1 ] || fail "slave $s has nsid $(disk_nsid "$s"), expected 1"
+	[ "$(disk_wwid "$s")" = "$(mp_attr mpnvme0n1 wwid)" ] || fail "slave $s wwid differs from mpath/wwid"
+	[ "$(cat /sys/block/$s/size)" = "$(cat /sys/block/mpnvme0n1/size)" ] || fail "size of $s differs from mpnvme0n1"
+	c=$(mp_path_attr mpnvme0n1 "$s" controller)
+	[ "$c" = "$(disk_ctrl "$s")" ] || fail "mpath/paths/$s/controller says $c, disk is on $(disk_ctrl "$s")"
+	[ "$(mp_path_attr mpnvme0n1 "$s" state)" = usable ] || fail "path $s state $(mp_path_attr mpnvme0n1 "$s" state)"
+	ctrls="$ctrls $c"
+done
+[ "$(echo $ctrls | tr ' ' '\n' | sort -u | wc -l)" = 2 ] || fail "paths not on two controllers: $ctrls"
+[ "$(mp_attr mpnvme0n1 nsid)" = 1 ] || fail "mpath/nsid is $(mp_attr mpnvme0n1 nsid)"
+[ "$(mp_attr mpnvme0n1 subsysnqn)" = "nqn.2019-08.org.qemu:mp0" ] || fail "mpath/subsysnqn is $(mp_attr mpnvme0n1 subsysnqn)"
+[ "$(mp_paths mpnvme0n1 | xargs)" = "$slaves" ] || fail "mpath/paths ($(mp_paths mpnvme0n1 | xargs)) differs from slaves ($slaves)"
+
+log "lsblk:"; lsblk -o NAME,SIZE,TYPE | sed 's/^/  /'
+for s in $slaves; do
+	lsblk -nr -o NAME "/dev/$s" | grep -qx mpnvme0n1 || fail "lsblk does not show mpnvme0n1 on $s"
+done
+
+# a pattern written through the multipath disk is on the namespace
+head -c 1M /dev/urandom > /tmp/pat
+run dd if=/tmp/pat of=/dev/mpnvme0n1 bs=64k oflag=direct status=none
+for s in $slaves; do
+	dd if=/dev/$s bs=64k count=16 iflag=direct status=none | cmp - /tmp/pat || fail "data written to mpnvme0n1 differs on $s"
+done
+pass "mpnvme0n1 over $slaves"

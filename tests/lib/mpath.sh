@@ -1,0 +1,56 @@
+# tests/lib/mpath.sh - nvme_mpath helpers for cases; source after guest.sh.
+#
+#   mp_attr MP ATTR               /sys/block/MP/mpath/ATTR
+#   mp_path_attr MP PATH ATTR     /sys/block/MP/mpath/paths/PATH/ATTR
+#   mp_paths MP                   path disks listed under mpath/paths
+#   mp_of_disk DISK               the multipath disk holding path disk DISK
+#   mp_tcp_setup [params]         TCP target on ports 4420+4421, nvme_mpath
+#                                 loaded with params; sets MP, PATH_OF_PORT[]
+#   mp_expect_no_kernel_errors    fail if dmesg shows an I/O error on MP
+#   blkdev_read_ok DEV            a direct read of DEV's first 4 KiB works
+
+mp_attr() { cat "/sys/block/$1/mpath/$2"; }
+mp_path_attr() { cat "/sys/block/$1/mpath/paths/$2/$3"; }
+mp_paths() { ls "/sys/block/$1/mpath/paths" 2>/dev/null; }
+mp_of_disk() {
+	local h
+	for h in /sys/block/"$1"/holders/*; do
+		[ -e "$h" ] || continue
+		case $(basename "$h") in mpnvme*) basename "$h"; return 0 ;; esac
+	done
+	return 1
+}
+_mp_of_disk_exists() { mp_of_disk "$1" > /dev/null; }
+
+declare -A PATH_OF_PORT=()
+MP=
+mp_tcp_setup() {
+	local p d
+	tcp_target_setup ports=4420,4421 ns=1 size=128 ctrl_loss_tmo="${TCP_LOSS_TMO:-60}" > /dev/null
+	mpath_load "$@"
+	for p in 4420 4421; do
+		d=$(disks_of_ctrl "${TCP_CTRL[$p]}")
+		[ -n "$d" ] || fail "no namespace disk on ${TCP_CTRL[$p]} (port $p)"
+		PATH_OF_PORT[$p]=$d
+	done
+	wait_for 20 _mp_of_disk_exists "${PATH_OF_PORT[4420]}" || fail "no multipath disk holds ${PATH_OF_PORT[4420]}"
+	MP=$(mp_of_disk "${PATH_OF_PORT[4420]}")
+	mp_wait_slaves "$MP" 2 20 || fail "$MP has paths '$(mp_slaves "$MP" | xargs)', expected 2"
+	log "$MP over ${PATH_OF_PORT[4420]} (port 4420) and ${PATH_OF_PORT[4421]} (port 4421)"
+}
+
+blkdev_read_ok() { dd if="$1" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null; }
+
+# Predicates for wait_for (which re-runs a command, not a "$(...)" string):
+#   wait_for 15 mp_path_state_is MP PATH failed
+mp_path_state_is() { [ "$(mp_path_attr "$1" "$2" state 2>/dev/null)" = "$3" ]; }
+mp_path_state_not() { [ "$(mp_path_attr "$1" "$2" state 2>/dev/null)" != "$3" ]; }
+mp_count_ge() { [ "$(mp_disks | wc -l)" -ge "$1" ]; }
+# mp_by_id NQN NSID: the multipath disk of namespace NSID of subsystem NQN
+mp_by_id() {
+	local m
+	for m in $(mp_disks); do
+		[ "$(mp_attr "$m" subsysnqn)" = "$1" ] && [ "$(mp_attr "$m" nsid)" = "$2" ] && { echo "$m"; return 0; }
+	done
+	return 1
+}
