@@ -21,7 +21,7 @@
 #              tcp_port_remove PORT | tcp_port_add PORT | ana_set PORT STATE |
 #              tcp_target_teardown        (TCP_NQN, TCP_PORTS, TCP_CTRL[PORT], TCP_NS_DEVS)
 #   fio        fio_verify_start DEV RUNTIME [fio args] | fio_verify_wait | fio_verify DEV RUNTIME
-#   module     mpath_load [params] | mpath_unload | mp_disks | mp_wait_disk NAME [TIMEOUT] |
+#   module     mpath_load [params] | mpath_unload | mp_disks | mp_wait_disk NAME [TIMEOUT] | mp_wait_any [TIMEOUT] |
 #              mp_slaves MP | mp_wait_slaves MP COUNT [TIMEOUT]
 
 RIG_RESULT=/run/rig-result
@@ -329,6 +329,9 @@ mp_disks() {
 	return 0
 }
 mp_wait_disk() { wait_for "${2:-30}" test -e "/sys/block/$1"; }
+# mp_wait_any [TIMEOUT]: wait until at least one multipath disk exists
+_mp_any() { [ -n "$(mp_disks)" ]; }
+mp_wait_any() { wait_for "${1:-30}" _mp_any; }
 # mp_slaves MP: path disks under MP (from /sys/block/MP/slaves), one per line
 mp_slaves() { ls "/sys/block/$1/slaves" 2>/dev/null; }
 _mp_nslaves() { [ "$(mp_slaves "$1" | wc -l)" -eq "$2" ]; }

@@ -165,7 +165,7 @@ rig_qemu_args() {
 rig_cmdline() {
 	local extra base
 	extra=$(rig_case_header "$1" cmdline | tr '\n' ' ')
-	base="console=ttyS0,115200 panic=-1 loglevel=7 printk.time=1 sysctl.kernel.hung_task_timeout_secs=20"
+	base="console=ttyS0,115200 panic=-1 loglevel=7 printk.time=1 no_timer_check sysctl.kernel.hung_task_timeout_secs=20"
 	case " $extra" in
 	*" nvme_core.multipath="*) ;;
 	*) base+=" nvme_core.multipath=N" ;;
