@@ -1,8 +1,9 @@
 #!/bin/bash
 # 040-unload-while-open: rmmod is refused while a multipath disk is open,
 # and nothing changes; once closed, rmmod works, the path disks have no
-# holder left and can be opened exclusively again (here: a filesystem
-# mounts on one), and the module loads again and rebuilds the same disks.
+# holder left and can be opened exclusively again (as mount or LVM would;
+# while claimed they cannot), and the module loads again and rebuilds the
+# same disks.
 #@ topology: qemu2
 #@ timeout: 180
 . "$(dirname "$0")/../lib/guest.sh"
@@ -11,6 +12,8 @@
 mpath_load
 mp_wait_slaves mpnvme0n1 2 20 || fail "no mpnvme0n1 with 2 paths"
 mp_wait_slaves mpnvme0n2 2 20 || fail "no mpnvme0n2 with 2 paths"
+p=$(mp_slaves mpnvme0n1 | head -1)
+excl_open_ok /dev/$p && fail "path $p can be opened exclusively while it is a path"
 exec 7< /dev/mpnvme0n1
 rmmod nvme_mpath 2>/tmp/rmmod.err && fail "rmmod succeeded with mpnvme0n1 open"
 log "rmmod refused: $(cat /tmp/rmmod.err)"
@@ -23,9 +26,9 @@ mpath_unload
 for d in /sys/block/nvme*n*; do
 	[ -z "$(ls $d/holders)" ] || fail "$(basename $d) still has holders: $(ls $d/holders)"
 done
-p=$(ls -d /sys/block/nvme*n1 | head -1); p=$(basename $p)
-run mkfs.ext4 -q -F /dev/$p
-mkdir -p /tmp/m && run mount /dev/$p /tmp/m && run umount /tmp/m
+for d in /sys/block/nvme*n*; do
+	excl_open_ok /dev/$(basename $d) || fail "$(basename $d) cannot be opened exclusively after unload"
+done
 mpath_load
 mp_wait_slaves mpnvme0n1 2 20 || fail "mpnvme0n1 not rebuilt after reload"
 pass "rmmod refused while open; clean unload frees the paths; reload rebuilds"

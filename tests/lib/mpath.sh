@@ -54,3 +54,5 @@ mp_by_id() {
 	done
 	return 1
 }
+# excl_open_ok DEV: DEV can be opened exclusively (O_EXCL), as mount/LVM do
+excl_open_ok() { python3 -c 'import os,sys; os.close(os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL))' "$1" 2>/dev/null; }
