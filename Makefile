@@ -47,7 +47,7 @@ CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.
 checkpatch:
 	@test -n "$(CHECKPATCH)" || { echo "set CHECKPATCH=/path/to/checkpatch.pl"; exit 1; }
 	$(CHECKPATCH) --strict --no-tree --terse --show-types \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f src/*.c src/*.h include/*.h
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f src/*.c include/*.h
 
 install: $(BUILD)/nvme_mpath.ko
 	$(MAKE) -C $(KDIR) M=$(BUILD) modules_install

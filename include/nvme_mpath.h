@@ -143,7 +143,7 @@ struct mpath_group {
 	atomic_t openers;
 	unsigned long no_path_since;	/* jiffies; 0 while a path is usable */
 
-	spinlock_t requeue_lock;
+	spinlock_t requeue_lock;	/* protects requeue_list */
 	struct list_head requeue_list;	/* struct mpath_io, waiting for a path */
 	struct delayed_work requeue_work;
 
@@ -227,6 +227,6 @@ void mpath_flush_requeue(struct mpath_group *grp);
 int mpath_sysfs_add_group(struct mpath_group *grp);
 void mpath_sysfs_del_group(struct mpath_group *grp);
 int mpath_sysfs_add_path(struct mpath_path *path);
-extern struct kobj_type mpath_path_ktype;
+extern const struct kobj_type mpath_path_ktype;
 
 #endif /* NVME_MPATH_H */

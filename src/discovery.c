@@ -122,10 +122,8 @@ static void mpath_remove_dev(MPATH_INTF_ARGS)
 	 * is dropped when its disk's removal is seen at unload.
 	 */
 	ev = kzalloc(sizeof(*ev), GFP_NOIO);
-	if (!ev) {
-		pr_err("%s: out of memory noting its removal\n", dev_name(dev));
+	if (!ev)
 		return;
-	}
 	ev->type = MPATH_EV_REMOVE;
 	ev->dev = get_device(dev);
 	mpath_queue_event(ev);
@@ -156,9 +154,9 @@ int mpath_discovery_start(void)
 }
 
 /*
- * Stops watching; events already queued are handled first.  Unregistering
- * also reports every present device as removed, which is ignored: the
- * teardown that follows releases every path.
+ * Stops watching.  Unregistering reports every present device as removed;
+ * handling those events (and any still queued) releases the paths, and the
+ * teardown that follows removes whatever is left.
  */
 void mpath_discovery_stop(void)
 {

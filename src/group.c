@@ -24,6 +24,7 @@
 
 #include "nvme_mpath.h"
 
+/* Serialises all topology changes; never taken on the I/O path. */
 DEFINE_MUTEX(mpath_mutex);
 static LIST_HEAD(mpath_subsystems);
 static LIST_HEAD(mpath_candidates);

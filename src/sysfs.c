@@ -270,7 +270,7 @@ static void mpath_path_kobj_release(struct kobject *kobj)
 	mpath_path_free(container_of(kobj, struct mpath_path, kobj));
 }
 
-struct kobj_type mpath_path_ktype = {
+const struct kobj_type mpath_path_ktype = {
 	.release = mpath_path_kobj_release,
 	.sysfs_ops = &mpath_path_sysfs_ops,
 	.default_groups = mpath_path_groups,

@@ -29,6 +29,8 @@ ns=$NVMET/subsystems/$TCP_NQN/namespaces/1
 uuid=$(cat $ns/device_uuid)
 echo 0 > $ns/enable && echo /dev/nullb_small > $ns/device_path && echo 1 > $ns/enable || fail "cannot move NSID 1"
 [ "$(cat $ns/device_uuid)" = "$uuid" ] || fail "namespace UUID changed"
+# the target freed A's cntlid when the port went; do not hand it out again
+echo 100 > $NVMET/subsystems/$TCP_NQN/attr_cntlid_min || fail "cannot raise cntlid_min"
 tcp_connect 4421
 b=$(disks_of_ctrl ${TCP_CTRL[4421]})
 [ -n "$b" ] || fail "no disk on ${TCP_CTRL[4421]}"
