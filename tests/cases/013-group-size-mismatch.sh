@@ -41,5 +41,5 @@ log "$a: $(cat /sys/block/$a/size) sectors, $b: $(cat /sys/block/$b/size) sector
 sleep 2
 dmesg | grep -q "NSID 1 of $TCP_NQN but differ in capacity: not merged" || fail "no log line about the size difference: $(dmesg | grep nvme_mpath | tail -3)"
 [ -z "$(mp_disks)" ] || fail "multipath disk built over different sizes: $(mp_disks | xargs)"
-[ -z "$(ls /sys/block/$a/holders /sys/block/$b/holders)" ] || fail "a path disk was claimed"
+[ -z "$(ls -A /sys/block/$a/holders)$(ls -A /sys/block/$b/holders)" ] || fail "a path disk was claimed"
 pass "same NQN/NSID/UUID, 128 vs 64 MiB: not merged, logged"
