@@ -195,7 +195,7 @@ rig_stage() {
 # Print the qemu command (array RIG_QEMU) for the current kernel and stage.
 rig_qemu_cmd() {
 	local stage=$1 casefile=$2
-	RIG_QEMU=(qemu-system-x86_64 -M q35 -accel tcg -m "$RIG_MEM" -smp "$RIG_SMP"
+	RIG_QEMU=(qemu-system-x86_64 -M q35 -accel "tcg,thread=${RIG_TCG_THREAD:-single}" -m "$RIG_MEM" -smp "$RIG_SMP"
 		-nographic -no-reboot
 		-kernel "$KIMAGE" -initrd "$KINITRD" -append "$(rig_cmdline "$casefile")"
 		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap
