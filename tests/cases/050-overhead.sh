@@ -20,11 +20,14 @@
 modprobe dm-mod || fail "no dm-mod"
 n2=$(for d in /sys/block/nvme*; do b=$(basename $d); [ "$(disk_nsid $b)" = 2 ] && echo $b; done | head -1)
 run dmsetup create mpbase --table "0 $(blockdev --getsz /dev/$n2) linear /dev/$n2 0"
+# no udev in the guest: no /dev/mapper link; use the dm-N node
+DM=/dev/$(dmsetup info -c --noheadings -o blkdevname mpbase)
+[ -b "$DM" ] || fail "no block device for dm-linear ($DM)"
 mpath_load
 MP=mpnvme0n1
 mp_wait_slaves $MP 2 20 || fail "no $MP with 2 paths"
 p=$(mp_slaves $MP | head -1)
-for d in /dev/$MP /dev/mapper/mpbase; do
+for d in /dev/$MP $DM; do
 	run dd if=/dev/urandom of=$d bs=1M count=32 oflag=direct status=none
 done
 
@@ -33,7 +36,7 @@ ios() {
 		--bs=4k --iodepth=16 --size=32M --runtime=2 --time_based --eta=never \
 		--output-format=json 2>/dev/null | jq '.jobs[0].read.total_ios'
 }
-devs=(/dev/$p /dev/$MP /dev/mapper/mpbase)
+devs=(/dev/$p /dev/$MP $DM)
 declare -A sum=() runs=()
 for r in 0 1 2 3 4 5; do
 	for i in 0 1 2; do
@@ -43,7 +46,7 @@ for r in 0 1 2 3 4 5; do
 	done
 done
 for d in "${devs[@]}"; do log "$d:${runs[$d]} (sum ${sum[$d]})"; done
-path=${sum[/dev/$p]} mp=${sum[/dev/$MP]} dm=${sum[/dev/mapper/mpbase]}
+path=${sum[/dev/$p]} mp=${sum[/dev/$MP]} dm=${sum[$DM]}
 [ "$path" -gt 0 ] && [ "$mp" -gt 0 ] && [ "$dm" -gt 0 ] || fail "fio measured nothing"
 dmsetup remove mpbase
 r_mp=$((mp * 100 / path)) r_dm=$((dm * 100 / path)) r=$((mp * 100 / dm))
