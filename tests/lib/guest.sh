@@ -279,11 +279,18 @@ fio_verify_start() {
 	FIO_ERR=/tmp/fio-$FIO_N.err
 	FIO_DEV=$dev
 	log "fio verify on $dev for ${rt}s"
-	fio --name=verify --filename="$dev" --ioengine=libaio --direct=1 \
-		--rw=randwrite --bssplit=4k/40:8k/20:16k/20:64k/20 --iodepth=8 \
-		--size=32M --runtime="$rt" --time_based \
-		--verify=crc32c --verify_backlog=64 --verify_fatal=1 --do_verify=1 \
-		--eta=never --output-format=json --output="$FIO_OUT" "$@" 2> "$FIO_ERR" &
+	# SIGPIPE ignored: nvme-tcp (6.1 and 6.12) may send a request from the
+	# submitting process's context without MSG_NOSIGNAL, so when the target
+	# drops the connection the kernel sends SIGPIPE to fio itself (seen: fio
+	# killed by signal 13 during a path failure). FIO_SIGPIPE=default keeps it.
+	(
+		[ "${FIO_SIGPIPE:-ignore}" = ignore ] && trap '' PIPE
+		exec fio --name=verify --filename="$dev" --ioengine=libaio --direct=1 \
+			--rw=randwrite --bssplit=4k/40:8k/20:16k/20:64k/20 --iodepth=8 \
+			--size=32M --runtime="$rt" --time_based \
+			--verify=crc32c --verify_backlog=64 --verify_fatal=1 --do_verify=1 \
+			--eta=never --output-format=json --output="$FIO_OUT" "$@" 2> "$FIO_ERR"
+	) &
 	FIO_PID=$!
 }
 
