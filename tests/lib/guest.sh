@@ -29,7 +29,7 @@ RIG_RESULT=/run/rig-result
 # ---- results -------------------------------------------------------------
 log()  { echo "[$(date +%T)] $*"; }
 _result() {
-	echo "$2" > "$RIG_RESULT"; echo "$1: $2"
+	printf "%s\n" "$2" | tr "\n" " " | sed "s/ *$//" > "$RIG_RESULT"; echo "$1: $2"
 	[[ $- == *i* ]] && return "$3"   # interactive shell (tests/demo --shell): stay
 	exit "$3"
 }
