@@ -139,6 +139,12 @@ static void mpath_dispatch(const struct mpath_io_state *st, gfp_t gfp)
 	io->path = path;
 	clone->bi_end_io = mpath_clone_end_io;
 	clone->bi_opf |= REQ_FAILFAST_TRANSPORT;
+	/*
+	 * The end-of-device check passed on the multipath disk, whose size is
+	 * every path's; skip it on the path.  A path being deleted has its
+	 * capacity zeroed first, and its I/O fails over either way.
+	 */
+	bio_set_flag(clone, BIO_REMAPPED);
 
 	if (unlikely(!path)) {
 		mpath_no_path(io);

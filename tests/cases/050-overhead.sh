@@ -1,31 +1,36 @@
 #!/bin/bash
 # 050-overhead: what I/O through the multipath disk costs.
 #
-# Within one guest, 4 KiB random reads (libaio, iodepth 16) run in turn on
+# Within one guest, on the NVMe-oF TCP target (namespaces on null_blk;
+# QEMU's emulated NVMe sometimes stalls under this much I/O), 4 KiB random
+# reads (libaio, iodepth 16) run in turn on
 #  - a path disk directly (NSID 1),
 #  - the multipath disk over it (numa policy: every bio on one path),
 #  - dm-linear, the kernel's thinnest stacking driver, over a path of the
-#    sibling namespace (NSID 2, same controllers, same emulated device),
+#    sibling namespace (NSID 2, same controllers, same kind of device),
 # 6 rounds of 2 s each, the order rotating every round so that a change in
 # the host's load (another guest may share its cores) weighs on all alike.
 # Under TCG the guest's CPU is the bottleneck, so any stacking layer shows;
 # the check is that nvme_mpath costs no more than dm-linear: its I/Os must
 # be at least 80% of dm-linear's (the margin is for TCG noise when another
 # guest shares the host).  Both ratios to the direct path are printed.
-#@ topology: qemu2
+#@ topology: none
 #@ timeout: 300
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/mpath.sh"
 
 # dm-linear first, so that NSID 2's path is dm's and not nvme_mpath's
+tcp_target_setup ports=4420,4421 ns=2 size=64 > /dev/null
 modprobe dm-mod || fail "no dm-mod"
-n2=$(for d in /sys/block/nvme*; do b=$(basename $d); [ "$(disk_nsid $b)" = 2 ] && echo $b; done | head -1)
+n2=$(for b in $(disks_of_ctrl ${TCP_CTRL[4420]}); do [ "$(disk_nsid $b)" = 2 ] && echo $b; done)
+[ -n "$n2" ] || fail "no NSID 2 disk on ${TCP_CTRL[4420]}"
 run dmsetup create mpbase --table "0 $(blockdev --getsz /dev/$n2) linear /dev/$n2 0"
 # no udev in the guest: no /dev/mapper link; use the dm-N node
 DM=/dev/$(dmsetup info -c --noheadings -o blkdevname mpbase)
 [ -b "$DM" ] || fail "no block device for dm-linear ($DM)"
 mpath_load
-MP=mpnvme0n1
+wait_for 20 mp_count_ge 1 || fail "no multipath disk"
+MP=$(mp_by_id $TCP_NQN 1) || fail "no multipath disk for NSID 1"
 mp_wait_slaves $MP 2 20 || fail "no $MP with 2 paths"
 p=$(mp_slaves $MP | head -1)
 for d in /dev/$MP $DM; do
