@@ -100,21 +100,30 @@ static int mpath_read_u32(struct device *dev, const char *name, char *buf,
 	return kstrtou32(buf, 0, val);
 }
 
-/* Optional identifiers: absent (not shown) reads as the empty string. */
-static int mpath_read_opt(struct device *dev, const char *name, char *buf,
+/* Reads a string attribute into @dst (@buf: PAGE_SIZE scratch). */
+static int mpath_read_str(struct device *dev, const char *name, char *buf,
 			  char *dst, size_t len)
 {
 	int ret = mpath_read_attr(dev, name, buf);
 
-	if (ret == -ENOENT) {
-		dst[0] = '\0';
-		return 0;
-	}
 	if (ret)
 		return ret;
 	if (strscpy(dst, buf, len) < 0)
 		return -EOVERFLOW;
 	return 0;
+}
+
+/* Optional identifiers: absent (not shown) reads as the empty string. */
+static int mpath_read_opt(struct device *dev, const char *name, char *buf,
+			  char *dst, size_t len)
+{
+	int ret = mpath_read_str(dev, name, buf, dst, len);
+
+	if (ret == -ENOENT) {
+		dst[0] = '\0';
+		return 0;
+	}
+	return ret;
 }
 
 /**
@@ -138,13 +147,9 @@ int mpath_read_ident(struct device *disk_dev, struct mpath_ident *id)
 	ret = mpath_read_u32(disk_dev, "nsid", buf, &id->nsid);
 	if (ret)
 		goto out;
-	ret = mpath_read_attr(disk_dev, "wwid", buf);
+	ret = mpath_read_str(disk_dev, "wwid", buf, id->wwid, sizeof(id->wwid));
 	if (ret)
 		goto out;
-	if (strscpy(id->wwid, buf, sizeof(id->wwid)) < 0) {
-		ret = -EOVERFLOW;
-		goto out;
-	}
 	ret = mpath_read_opt(disk_dev, "eui", buf, id->eui, sizeof(id->eui)) ?:
 	      mpath_read_opt(disk_dev, "nguid", buf, id->nguid,
 			     sizeof(id->nguid)) ?:
@@ -155,13 +160,9 @@ int mpath_read_ident(struct device *disk_dev, struct mpath_ident *id)
 	if (mpath_read_u32(disk_dev, "csi", buf, &id->csi))
 		id->csi = 0;
 
-	ret = mpath_read_attr(ctrl, "subsysnqn", buf);
+	ret = mpath_read_str(ctrl, "subsysnqn", buf, id->nqn, sizeof(id->nqn));
 	if (ret)
 		goto out;
-	if (strscpy(id->nqn, buf, sizeof(id->nqn)) < 0) {
-		ret = -EOVERFLOW;
-		goto out;
-	}
 	ret = mpath_read_u32(ctrl, "cntlid", buf, &id->cntlid);
 	if (ret)
 		goto out;
@@ -198,9 +199,7 @@ int mpath_read_ctrl_state(struct device *ctrl_dev, char *state, size_t len)
 	buf = (char *)__get_free_page(GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = mpath_read_attr(ctrl_dev, "state", buf);
-	if (!ret && strscpy(state, buf, len) < 0)
-		ret = -EOVERFLOW;
+	ret = mpath_read_str(ctrl_dev, "state", buf, state, len);
 	free_page((unsigned long)buf);
 	return ret;
 }

@@ -194,24 +194,27 @@ static ssize_t path_ctrl_state_show(struct mpath_path *path, char *buf)
 	return sysfs_emit(buf, "%s\n", path->ctrl_state);
 }
 
-static ssize_t path_ios_show(struct mpath_path *path, char *buf)
+/* Sums one u64 field of the per-CPU statistics. */
+static u64 mpath_path_stat(struct mpath_path *path, size_t offset)
 {
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += per_cpu_ptr(path->stats, cpu)->ios;
-	return sysfs_emit(buf, "%llu\n", sum);
+		sum += *(u64 *)((char *)per_cpu_ptr(path->stats, cpu) + offset);
+	return sum;
+}
+
+static ssize_t path_ios_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", mpath_path_stat(path,
+			  offsetof(struct mpath_path_stats, ios)));
 }
 
 static ssize_t path_sectors_show(struct mpath_path *path, char *buf)
 {
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu_ptr(path->stats, cpu)->sectors;
-	return sysfs_emit(buf, "%llu\n", sum);
+	return sysfs_emit(buf, "%llu\n", mpath_path_stat(path,
+			  offsetof(struct mpath_path_stats, sectors)));
 }
 
 static ssize_t path_errors_show(struct mpath_path *path, char *buf)
