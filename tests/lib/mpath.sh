@@ -56,3 +56,19 @@ mp_by_id() {
 }
 # excl_open_ok DEV: DEV can be opened exclusively (O_EXCL), as mount/LVM do
 excl_open_ok() { python3 -c 'import os,sys; os.close(os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL))' "$1" 2>/dev/null; }
+
+# On failure, show where I/O stands: in-flight counts of every multipath
+# disk (bio accounting) and of its paths (requests in the nvme queues), path
+# states and counters.  I/O stuck in a path's queue with nvme_mpath idle
+# points at the device; I/O in flight on the multipath disk with none on the
+# paths would point at nvme_mpath.
+mp_diag() {
+	local m s
+	for m in $(mp_disks); do
+		echo "diag: $m inflight $(cat /sys/block/$m/inflight | xargs) failovers $(mp_attr $m failovers) queued_ios $(mp_attr $m queued_ios) iopolicy $(mp_attr $m iopolicy)"
+		for s in $(mp_paths $m); do
+			echo "diag:   $s $(mp_path_attr $m $s state) ctrl=$(mp_path_attr $m $s ctrl_state) ios=$(mp_path_attr $m $s ios) errors=$(mp_path_attr $m $s errors) inflight $(cat /sys/block/$s/inflight 2>/dev/null | xargs)"
+		done
+	done
+}
+fail() { mp_diag 2>/dev/null; _result FAIL "${*:-failed}" 1; }
