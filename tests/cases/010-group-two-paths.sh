@@ -6,7 +6,8 @@
 #  - mpath/ shows the namespace's subsysnqn, nsid and wwid,
 #  - mpath/paths/<disk>/ names each path's controller and says "usable",
 #  - lsblk shows the path disks with the multipath disk stacked on them,
-#  - same size as a path, and data written through it reads back on a path.
+#  - same size and block size as a path, queue limits no larger than a
+#    path's, and data written through it reads back on a path.
 #@ topology: qemu2
 #@ timeout: 180
 . "$(dirname "$0")/../lib/guest.sh"
@@ -23,6 +24,12 @@ for s in $slaves; do
 	[ "$(disk_nsid "$s")" = 1 ] || fail "slave $s has nsid $(disk_nsid "$s"), expected 1"
 	[ "$(disk_wwid "$s")" = "$(mp_attr mpnvme0n1 wwid)" ] || fail "slave $s wwid differs from mpath/wwid"
 	[ "$(cat /sys/block/$s/size)" = "$(cat /sys/block/mpnvme0n1/size)" ] || fail "size of $s differs from mpnvme0n1"
+	for q in logical_block_size physical_block_size; do
+		[ "$(cat /sys/block/$s/queue/$q)" = "$(cat /sys/block/mpnvme0n1/queue/$q)" ] || fail "$q of mpnvme0n1 differs from $s"
+	done
+	for q in max_sectors_kb max_hw_sectors_kb max_segments; do
+		[ "$(cat /sys/block/mpnvme0n1/queue/$q)" -le "$(cat /sys/block/$s/queue/$q)" ] || fail "$q of mpnvme0n1 exceeds $s's"
+	done
 	c=$(mp_path_attr mpnvme0n1 "$s" controller)
 	[ "$c" = "$(disk_ctrl "$s")" ] || fail "mpath/paths/$s/controller says $c, disk is on $(disk_ctrl "$s")"
 	[ "$(mp_path_attr mpnvme0n1 "$s" state)" = usable ] || fail "path $s state $(mp_path_attr mpnvme0n1 "$s" state)"
