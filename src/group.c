@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blkdev.h>
+#include <linux/delay.h>
 #include <linux/idr.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
@@ -359,6 +360,26 @@ out_release:
 	return false;
 }
 
+/*
+ * The class interface hears of a disk from inside device_add(), before
+ * device_add_disk() has made it openable (GD_ADDED is its last step).  Waits
+ * for that, briefly: false if the disk went away or never got there.
+ */
+static bool mpath_disk_wait_added(struct gendisk *disk)
+{
+	int i;
+
+	for (i = 0; i < 250; i++) {
+		if (test_bit(GD_DEAD, &disk->state))
+			return false;
+		if (test_bit(GD_ADDED, &disk->state))
+			return true;
+		msleep(20);
+	}
+	pr_warn("%s: not fully added after 5 s: left alone\n", disk->disk_name);
+	return false;
+}
+
 /**
  * mpath_handle_add - a namespace disk appeared
  * @dev: its device (referenced by the caller)
@@ -371,6 +392,8 @@ void mpath_handle_add(struct device *dev, struct mpath_ident *id)
 	unsigned int matching = 1;
 	const char *why;
 
+	if (!mpath_disk_wait_added(dev_to_disk(dev)))
+		return;
 	mutex_lock(&mpath_mutex);
 	if (id->csi) {
 		pr_info("%s: not an NVM command set namespace (csi %u): left alone\n",
