@@ -95,6 +95,7 @@ struct mpath_path {
 	char name[DISK_NAME_LEN];
 	char ctrl_name[DISK_NAME_LEN];
 	char transport[16];
+	char address[128];		/* controller's transport address */
 	char ctrl_state[24];		/* last state read, for sysfs */
 	unsigned long failed_at;	/* jiffies */
 	struct mpath_path_stats __percpu *stats;
@@ -181,6 +182,8 @@ bool mpath_single_path_allowed(const char *nqn);
 int mpath_read_attr(struct device *dev, const char *name, char *buf);
 int mpath_read_ident(struct device *disk_dev, struct mpath_ident *id);
 int mpath_read_ctrl_state(struct device *ctrl_dev, char *state, size_t len);
+int mpath_read_ctrl_attr(struct device *ctrl_dev, const char *name, char *dst,
+			 size_t len);
 
 /* discovery.c */
 int mpath_discovery_start(void);

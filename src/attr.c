@@ -186,12 +186,14 @@ out:
 }
 
 /**
- * mpath_read_ctrl_state - read a controller's state ("live", "resetting", ...)
+ * mpath_read_ctrl_attr - read one string attribute of a controller
  * @ctrl_dev: controller device; the caller holds a reference to it
- * @state:    gets the state
- * @len:      size of @state
+ * @name:     attribute, e.g. "address"
+ * @dst:      gets the value
+ * @len:      size of @dst
  */
-int mpath_read_ctrl_state(struct device *ctrl_dev, char *state, size_t len)
+int mpath_read_ctrl_attr(struct device *ctrl_dev, const char *name, char *dst,
+			 size_t len)
 {
 	char *buf;
 	int ret;
@@ -199,7 +201,13 @@ int mpath_read_ctrl_state(struct device *ctrl_dev, char *state, size_t len)
 	buf = (char *)__get_free_page(GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = mpath_read_str(ctrl_dev, "state", buf, state, len);
+	ret = mpath_read_str(ctrl_dev, name, buf, dst, len);
 	free_page((unsigned long)buf);
 	return ret;
+}
+
+/* A controller's state: "live", "resetting", "connecting", ... */
+int mpath_read_ctrl_state(struct device *ctrl_dev, char *state, size_t len)
+{
+	return mpath_read_ctrl_attr(ctrl_dev, "state", state, len);
 }

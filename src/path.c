@@ -88,6 +88,10 @@ struct mpath_path *mpath_path_create(struct mpath_group *grp,
 	}
 	path->disk = path->bdev.bdev->bd_disk;
 	path->ctrl_dev = get_device(dev->parent);
+	/* Not read in the class callback: nvme-tcp takes a queue mutex here. */
+	if (mpath_read_ctrl_attr(path->ctrl_dev, "address", path->address,
+				 sizeof(path->address)))
+		path->address[0] = '\0';
 	return path;
 
 out_close:

@@ -7,7 +7,7 @@
  *   mpath/failovers, queued_ios     bios moved off a failed path; bios that
  *                                   waited for a usable path
  *   mpath/paths/<disk>/             one directory per path: disk, controller,
- *                                   cntlid, transport, numa_node, state,
+ *                                   cntlid, transport, address, numa_node, state,
  *                                   ctrl_state, ios, sectors, errors,
  *                                   failovers
  */
@@ -169,6 +169,11 @@ static ssize_t path_transport_show(struct mpath_path *path, char *buf)
 	return sysfs_emit(buf, "%s\n", path->transport);
 }
 
+static ssize_t path_address_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", path->address);
+}
+
 static ssize_t path_numa_node_show(struct mpath_path *path, char *buf)
 {
 	return sysfs_emit(buf, "%d\n", path->numa_node);
@@ -231,6 +236,7 @@ MPATH_PATH_ATTR(disk);
 MPATH_PATH_ATTR(controller);
 MPATH_PATH_ATTR(cntlid);
 MPATH_PATH_ATTR(transport);
+MPATH_PATH_ATTR(address);
 MPATH_PATH_ATTR(numa_node);
 MPATH_PATH_ATTR(state);
 MPATH_PATH_ATTR(ctrl_state);
@@ -244,6 +250,7 @@ static struct attribute *mpath_path_attrs[] = {
 	&mpath_path_attr_controller.attr,
 	&mpath_path_attr_cntlid.attr,
 	&mpath_path_attr_transport.attr,
+	&mpath_path_attr_address.attr,
 	&mpath_path_attr_numa_node.attr,
 	&mpath_path_attr_state.attr,
 	&mpath_path_attr_ctrl_state.attr,

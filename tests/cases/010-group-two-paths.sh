@@ -32,6 +32,8 @@ for s in $slaves; do
 	done
 	c=$(mp_path_attr mpnvme0n1 "$s" controller)
 	[ "$c" = "$(disk_ctrl "$s")" ] || fail "mpath/paths/$s/controller says $c, disk is on $(disk_ctrl "$s")"
+	[ "$(mp_path_attr mpnvme0n1 "$s" address)" = "$(cat /sys/block/$s/device/address)" ] || fail "mpath/paths/$s/address differs from the controller's"
+	[ "$(mp_path_attr mpnvme0n1 "$s" transport)" = pcie ] || fail "mpath/paths/$s/transport is $(mp_path_attr mpnvme0n1 "$s" transport)"
 	[ "$(mp_path_attr mpnvme0n1 "$s" state)" = usable ] || fail "path $s state $(mp_path_attr mpnvme0n1 "$s" state)"
 	ctrls="$ctrls $c"
 done
