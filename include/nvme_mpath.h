@@ -30,6 +30,7 @@
 enum mpath_iopolicy {
 	MPATH_IOPOLICY_NUMA,
 	MPATH_IOPOLICY_RR,
+	MPATH_IOPOLICY_QD,
 	MPATH_IOPOLICY_NR,
 };
 
@@ -76,6 +77,7 @@ enum {
 struct mpath_path_stats {
 	u64 ios;
 	u64 sectors;
+	long inflight;	/* +1 on the submitting CPU, -1 on the completing one */
 };
 
 struct mpath_group;
@@ -115,6 +117,19 @@ struct mpath_pathset {
 	struct mpath_path *paths[];
 };
 
+/*
+ * queue-depth: each CPU picks the path with the fewest bios in flight and
+ * keeps it for MPATH_QD_BATCH bios, so that summing the per-CPU in-flight
+ * counts is paid once per batch and nothing shared is written per bio.
+ */
+#define MPATH_QD_BATCH		8
+
+struct mpath_qd_cpu {
+	const struct mpath_pathset *ps;	/* the set idx belongs to */
+	unsigned int idx;
+	unsigned int left;
+};
+
 struct mpath_subsys {
 	struct list_head node;		/* mpath_subsystems */
 	struct list_head groups;
@@ -137,6 +152,7 @@ struct mpath_group {
 	unsigned int nr_paths;
 	struct mpath_pathset __rcu *pset;
 	unsigned int __percpu *rr_next;
+	struct mpath_qd_cpu __percpu *qd;
 	int iopolicy;
 	unsigned long flags;		/* MPATH_GRP_* */
 	bool disk_added;
@@ -210,6 +226,7 @@ void mpath_path_free(struct mpath_path *path);
 void mpath_path_fail(struct mpath_path *path, blk_status_t status);
 void mpath_path_check(struct mpath_path *path);
 bool mpath_path_usable(const struct mpath_path *path);
+long mpath_path_inflight(struct mpath_path *path);
 
 /* selector.c */
 struct mpath_path *mpath_select_path(struct mpath_group *grp);

@@ -228,7 +228,10 @@ static struct mpath_group *mpath_group_alloc(struct mpath_subsys *subsys,
 	if (!grp)
 		return NULL;
 	grp->rr_next = alloc_percpu(unsigned int);
-	if (!grp->rr_next) {
+	grp->qd = alloc_percpu(struct mpath_qd_cpu);
+	if (!grp->rr_next || !grp->qd) {
+		free_percpu(grp->qd);
+		free_percpu(grp->rr_next);
 		kfree(grp);
 		return NULL;
 	}
@@ -247,6 +250,7 @@ static struct mpath_group *mpath_group_alloc(struct mpath_subsys *subsys,
 void mpath_group_free(struct mpath_group *grp)
 {
 	mpath_pathset_free(grp);
+	free_percpu(grp->qd);
 	free_percpu(grp->rr_next);
 	kfree(grp);
 }

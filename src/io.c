@@ -58,6 +58,7 @@ static void mpath_clone_end_io(struct bio *clone)
 	blk_status_t status = clone->bi_status;
 	struct mpath_io_state st;
 
+	this_cpu_dec(path->stats->inflight);
 	if (likely(!status) || !mpath_is_path_error(status)) {
 		st = io->st;
 		bio_put(clone);
@@ -153,6 +154,7 @@ static void mpath_dispatch(const struct mpath_io_state *st, gfp_t gfp)
 	stats = get_cpu_ptr(path->stats);
 	stats->ios++;
 	stats->sectors += bio_sectors(clone);
+	stats->inflight++;
 	put_cpu_ptr(path->stats);
 	submit_bio_noacct(clone);
 }

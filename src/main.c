@@ -35,7 +35,7 @@ static int mpath_param_set_iopolicy(const char *val,
 	int policy = mpath_iopolicy_parse(val);
 
 	if (policy < 0) {
-		pr_err("invalid iopolicy '%s': valid values are numa, round-robin\n",
+		pr_err("invalid iopolicy '%s': valid values are numa, round-robin, queue-depth\n",
 		       val);
 		return -EINVAL;
 	}
@@ -56,7 +56,7 @@ static const struct kernel_param_ops mpath_iopolicy_ops = {
 
 module_param_cb(iopolicy, &mpath_iopolicy_ops, NULL, 0644);
 MODULE_PARM_DESC(iopolicy,
-		 "Default path selection for new multipath disks: numa (default: a path nearest the submitting CPU's node) or round-robin");
+		 "Default path selection for new multipath disks: numa (default: a path nearest the submitting CPU's node), round-robin, or queue-depth (fewest I/Os in flight)");
 
 static int mpath_param_set_uint_range(const char *val, unsigned int *p,
 				      unsigned int min, unsigned int max,

@@ -23,6 +23,17 @@ static void mpath_path_ref_release(struct percpu_ref *ref)
 	complete(&path->ref_done);
 }
 
+/* Bios in flight on @path: the sum of the per-CPU counts. */
+long mpath_path_inflight(struct mpath_path *path)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(path->stats, cpu)->inflight);
+	return sum;
+}
+
 bool mpath_path_usable(const struct mpath_path *path)
 {
 	return !(READ_ONCE(path->flags) & (BIT(MPATH_PATH_FAILED) |

@@ -20,6 +20,7 @@
 const char * const mpath_iopolicy_names[MPATH_IOPOLICY_NR] = {
 	[MPATH_IOPOLICY_NUMA] = "numa",
 	[MPATH_IOPOLICY_RR] = "round-robin",
+	[MPATH_IOPOLICY_QD] = "queue-depth",
 };
 
 /* Returns the policy named by @buf (a trailing newline is fine), or -EINVAL. */
@@ -31,6 +32,39 @@ int mpath_iopolicy_parse(const char *buf)
 		if (sysfs_streq(buf, mpath_iopolicy_names[i]))
 			return i;
 	return -EINVAL;
+}
+
+/* Index of the path of @ps with the fewest bios in flight. */
+static unsigned int mpath_least_busy(const struct mpath_pathset *ps)
+{
+	unsigned int i, best = 0;
+	long n, min = LONG_MAX;
+
+	for (i = 0; i < ps->nr; i++) {
+		n = mpath_path_inflight(ps->paths[i]);
+		if (n < min) {
+			min = n;
+			best = i;
+		}
+	}
+	return best;
+}
+
+static unsigned int mpath_select_qd(struct mpath_group *grp,
+				    const struct mpath_pathset *ps)
+{
+	struct mpath_qd_cpu *c = get_cpu_ptr(grp->qd);
+	unsigned int i;
+
+	if (c->ps != ps || !c->left || c->idx >= ps->nr) {
+		c->idx = mpath_least_busy(ps);
+		c->ps = ps;
+		c->left = MPATH_QD_BATCH;
+	}
+	c->left--;
+	i = c->idx;
+	put_cpu_ptr(grp->qd);
+	return i;
 }
 
 /**
@@ -47,10 +81,17 @@ struct mpath_path *mpath_select_path(struct mpath_group *grp)
 
 	if (unlikely(!ps))
 		return NULL;
-	if (READ_ONCE(grp->iopolicy) == MPATH_IOPOLICY_RR)
+	switch (READ_ONCE(grp->iopolicy)) {
+	case MPATH_IOPOLICY_RR:
 		i = this_cpu_inc_return(*grp->rr_next) % ps->nr;
-	else
+		break;
+	case MPATH_IOPOLICY_QD:
+		i = mpath_select_qd(grp, ps);
+		break;
+	default:
 		i = ps->numa_best[numa_node_id()];
+		break;
+	}
 
 	path = ps->paths[i];
 	if (likely(mpath_path_usable(path)))

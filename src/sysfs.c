@@ -3,12 +3,12 @@
  * sysfs: /sys/block/<mpdisk>/mpath/ and mpath/paths/<path disk>/.
  *
  *   mpath/subsysnqn, nsid, wwid     identity of the namespace
- *   mpath/iopolicy                  numa | round-robin (writable)
+ *   mpath/iopolicy                  numa | round-robin | queue-depth (rw)
  *   mpath/failovers, queued_ios     bios moved off a failed path; bios that
  *                                   waited for a usable path
  *   mpath/paths/<disk>/             one directory per path: disk, controller,
  *                                   cntlid, transport, address, numa_node, state,
- *                                   ctrl_state, ios, sectors, errors,
+ *                                   ctrl_state, ios, sectors, inflight, errors,
  *                                   failovers
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -222,6 +222,11 @@ static ssize_t path_sectors_show(struct mpath_path *path, char *buf)
 			  offsetof(struct mpath_path_stats, sectors)));
 }
 
+static ssize_t path_inflight_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", mpath_path_inflight(path));
+}
+
 static ssize_t path_errors_show(struct mpath_path *path, char *buf)
 {
 	return sysfs_emit(buf, "%lld\n", atomic64_read(&path->errors));
@@ -242,6 +247,7 @@ MPATH_PATH_ATTR(state);
 MPATH_PATH_ATTR(ctrl_state);
 MPATH_PATH_ATTR(ios);
 MPATH_PATH_ATTR(sectors);
+MPATH_PATH_ATTR(inflight);
 MPATH_PATH_ATTR(errors);
 MPATH_PATH_ATTR(failovers);
 
@@ -256,6 +262,7 @@ static struct attribute *mpath_path_attrs[] = {
 	&mpath_path_attr_ctrl_state.attr,
 	&mpath_path_attr_ios.attr,
 	&mpath_path_attr_sectors.attr,
+	&mpath_path_attr_inflight.attr,
 	&mpath_path_attr_errors.attr,
 	&mpath_path_attr_failovers.attr,
 	NULL,
