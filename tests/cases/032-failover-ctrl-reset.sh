@@ -1,8 +1,9 @@
 #!/bin/bash
 # 032-failover-ctrl-reset: fio verify on the multipath disk of the QEMU
 # two-controller subsystem (round-robin) while one controller is reset,
-# three times.  Commands aborted by the reset fail over to the other
-# controller: fio sees no error, and the path is used again after each reset.
+# three times.  Whatever the reset does with the commands in flight (QEMU's
+# controller completes them first; any it aborts fail over), fio sees no
+# error, and the path is used again after the resets.
 #@ topology: qemu2
 #@ timeout: 240
 . "$(dirname "$0")/../lib/guest.sh"
