@@ -2,7 +2,7 @@
 /*
  * The one place where kernel API differences are bridged.  Every decision
  * below rests on a compile probe (probes/<name>.c, results in the generated
- * compat_probed.h), never on LINUX_VERSION_CODE.
+ * compat_probed.h), never on the kernel's version number.
  */
 #ifndef NVME_MPATH_COMPAT_H
 #define NVME_MPATH_COMPAT_H
