@@ -180,7 +180,7 @@ rig_stage() {
 	name=$(basename "$casefile")
 	mkdir -p "$dir/cases" "$dir/lib"
 	cp "$casefile" "$dir/cases/$name"
-	cp "$RIG_TESTS"/lib/*.sh "$dir/lib/"
+	cp "$RIG_TESTS"/lib/*.sh "$RIG_TESTS"/lib/*.py "$dir/lib/"
 	if [ -n "$KMODULE" ]; then cp "$KMODULE" "$dir/nvme_mpath.ko"; fi
 	cat > "$dir/rig.env" <<-EOT
 	RIG_TOKEN=$token
