@@ -264,7 +264,7 @@ static int write_text(const char *path, const char *val)
 	ssize_t n;
 	int fd, ret = 0;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, val, len);
@@ -366,7 +366,8 @@ fail:
 	return -1;
 }
 
-static int open_ctrl_dev(struct ctrl *c)
+/* quiet: a missing device is no error (a replayed log does without it) */
+static int open_ctrl_dev(struct ctrl *c, bool quiet)
 {
 	char dev[PATH_MAX];
 	int fd;
@@ -374,9 +375,13 @@ static int open_ctrl_dev(struct ctrl *c)
 	if (mkpath(dev, sizeof(dev), "%s/%s", dev_root, c->name))
 		return -1;
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd >= 0)
+		return fd;
+	if (quiet && errno == ENOENT)
+		info("%s: no %s", c->name, dev);
+	else
 		err("%s: cannot open %s: %s", c->name, dev, strerror(errno));
-	return fd;
+	return -1;
 }
 
 /* Admin passthrough.  0, or -1 with a message. */
@@ -450,7 +455,7 @@ static int ctrl_identify(struct ctrl *c)
 		return 0;
 	}
 
-	fd = open_ctrl_dev(c);
+	fd = open_ctrl_dev(c, c->log_file);
 	if (fd < 0)
 		goto unknown;
 	id = xrealloc(NULL, ID_CTRL_LEN, 1);
@@ -505,7 +510,7 @@ static ssize_t ana_log_read(struct ctrl *c, uint8_t **bufp, bool rae)
 	int fd;
 
 	size = ana_log_size(c);
-	fd = open_ctrl_dev(c);
+	fd = open_ctrl_dev(c, false);
 	if (fd < 0)
 		return -1;
 	buf = xrealloc(NULL, size, 1);
