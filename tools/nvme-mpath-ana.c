@@ -41,14 +41,15 @@
 #define NVME_LOG_RAE		(1u << 15)
 #define NVME_NSID_ALL		0xffffffffu
 
+/* byte offsets in Identify Controller data (struct nvme_id_ctrl) */
 #define ID_CTRL_LEN		4096
 #define ID_CMIC			76
 #define ID_CMIC_ANA		(1u << 3)
-#define ID_ANATT		90
-#define ID_ANACAP		91
-#define ID_ANAGRPMAX		92
-#define ID_NANAGRPID		96
-#define ID_NN			516
+#define ID_ANATT		342
+#define ID_ANACAP		343
+#define ID_ANAGRPMAX		344	/* __le32 */
+#define ID_NANAGRPID		348	/* __le32 */
+#define ID_NN			516	/* __le32 */
 
 #define ANA_HDR_LEN		16
 #define ANA_DESC_LEN		32

@@ -46,12 +46,13 @@ poke() {
 	printf "$s" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
 }
 # idfile FILE CMIC ANATT ANAGRPMAX NANAGRPID NN: Identify Controller data
+# (offsets of struct nvme_id_ctrl: CMIC 76, ANATT 342, ANAGRPMAX 344, NANAGRPID 348, NN 516)
 idfile() {
 	head -c 4096 /dev/zero > "$1"
 	printf "$(printf '\\x%02x' "$2")" | dd of="$1" bs=1 seek=76 conv=notrunc status=none
-	printf "$(printf '\\x%02x' "$3")" | dd of="$1" bs=1 seek=90 conv=notrunc status=none
-	printf "$(le32 "$4")" | dd of="$1" bs=1 seek=92 conv=notrunc status=none
-	printf "$(le32 "$5")" | dd of="$1" bs=1 seek=96 conv=notrunc status=none
+	printf "$(printf '\\x%02x' "$3")" | dd of="$1" bs=1 seek=342 conv=notrunc status=none
+	printf "$(le32 "$4")" | dd of="$1" bs=1 seek=344 conv=notrunc status=none
+	printf "$(le32 "$5")" | dd of="$1" bs=1 seek=348 conv=notrunc status=none
 	printf "$(le32 "$6")" | dd of="$1" bs=1 seek=516 conv=notrunc status=none
 }
 
