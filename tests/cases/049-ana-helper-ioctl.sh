@@ -1,5 +1,5 @@
 #!/bin/bash
-# 046-ana-helper-ioctl: nvme-mpath-ana's device side, without nvme_mpath:
+# 049-ana-helper-ioctl: nvme-mpath-ana's device side, without nvme_mpath:
 # Identify Controller and Get Log Page (ANA) through the admin ioctl on the
 # /dev/nvmeX of two nvmet-tcp controllers.  The module's sysfs is stood in for
 # by a directory tree (--sysfs), so this runs whatever the module provides;
