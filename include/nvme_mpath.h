@@ -31,6 +31,7 @@ enum mpath_iopolicy {
 	MPATH_IOPOLICY_NUMA,
 	MPATH_IOPOLICY_RR,
 	MPATH_IOPOLICY_QD,
+	MPATH_IOPOLICY_ST,
 	MPATH_IOPOLICY_NR,
 };
 
@@ -41,6 +42,39 @@ extern int mpath_default_iopolicy;
 extern unsigned int mpath_no_path_timeout;	/* seconds */
 extern unsigned int mpath_check_interval;	/* seconds */
 extern char *mpath_single_path_subsys;
+extern unsigned int mpath_ana_transition_timeout;	/* seconds, 0: ANATT */
+
+/*
+ * ANA states, as the NVMe specification numbers them.  nvme-core does not
+ * read the ANA log with native multipath off; the nvme-mpath-ana helper
+ * reads it in userspace and writes each path's group and state to sysfs.
+ * Until it does, a path's state is unknown and treated as optimized.
+ */
+enum mpath_ana_state {
+	MPATH_ANA_UNKNOWN		= 0x0,
+	MPATH_ANA_OPTIMIZED		= 0x1,
+	MPATH_ANA_NONOPTIMIZED		= 0x2,
+	MPATH_ANA_INACCESSIBLE		= 0x3,
+	MPATH_ANA_PERSISTENT_LOSS	= 0x4,
+	MPATH_ANA_CHANGE		= 0xf,
+};
+
+/* Used when the helper has not reported the controller's ANATT. */
+#define MPATH_DEFAULT_ANATT	10
+
+/* What sysfs, uevents and the log call a path's state. */
+enum mpath_path_state {
+	MPATH_PS_USABLE,
+	MPATH_PS_FAILED,
+	MPATH_PS_CTRL_DOWN,
+	MPATH_PS_REMOVED,
+	MPATH_PS_INACCESSIBLE,
+	MPATH_PS_PERSISTENT_LOSS,
+	MPATH_PS_CHANGE,
+	MPATH_PS_NR,
+};
+
+extern const char * const mpath_path_state_names[MPATH_PS_NR];
 
 /*
  * What nvme-core publishes about one namespace disk and its controller,
@@ -74,11 +108,25 @@ enum {
 	MPATH_PATH_PROBING,	/* a check read is in flight */
 };
 
+/*
+ * Per-CPU path statistics.  The submitting CPU counts a bio in ios..
+ * write_bytes and inflight; the completing CPU takes inflight back and feeds
+ * the latency average.  All u64 fields but lat_ns are plain sums.
+ */
 struct mpath_path_stats {
-	u64 ios;
+	u64 ios;		/* every bio, flushes and discards included */
 	u64 sectors;
+	u64 read_ios;
+	u64 write_ios;
+	u64 read_bytes;
+	u64 write_bytes;
+	u64 lat_ns;		/* EWMA (1/8) of completion times seen here */
+	unsigned long lat_stamp;	/* jiffies of the last sample */
 	long inflight;	/* +1 on the submitting CPU, -1 on the completing one */
 };
+
+/* A CPU's latency average older than this is not "recent". */
+#define MPATH_LAT_RECENT	(2 * HZ)
 
 struct mpath_group;
 
@@ -103,6 +151,12 @@ struct mpath_path {
 	struct mpath_path_stats __percpu *stats;
 	atomic64_t errors;		/* path errors seen on it */
 	atomic64_t failovers;		/* bios moved away from it */
+
+	/* ANA, as reported by the helper; read locklessly. */
+	u8 ana_state;			/* enum mpath_ana_state */
+	u8 anatt;			/* controller's ANATT, seconds; 0: unknown */
+	u32 ana_group;			/* 0: unknown */
+	u8 reported;			/* enum mpath_path_state last announced */
 };
 
 /*
@@ -113,14 +167,16 @@ struct mpath_path {
 struct mpath_pathset {
 	struct rcu_head rcu;
 	unsigned int nr;
+	unsigned int nr_best;	/* paths[0..nr_best): the preferred tier */
 	u16 *numa_best;
 	struct mpath_path *paths[];
 };
 
 /*
- * queue-depth: each CPU picks the path with the fewest bios in flight and
- * keeps it for MPATH_QD_BATCH bios, so that summing the per-CPU in-flight
- * counts is paid once per batch and nothing shared is written per bio.
+ * queue-depth and service-time: each CPU picks the path with the fewest
+ * bios in flight (weighted by the path's recent latency for service-time)
+ * and keeps it for MPATH_QD_BATCH bios, so that summing the per-CPU counts
+ * is paid once per batch and nothing shared is written per bio.
  */
 #define MPATH_QD_BATCH		8
 
@@ -159,6 +215,8 @@ struct mpath_group {
 	bool dead;			/* being torn down: refuse opens */
 	atomic_t openers;
 	unsigned long no_path_since;	/* jiffies; 0 while a path is usable */
+	unsigned long no_path_total;	/* jiffies without a path, past episodes */
+	unsigned int ana_wait;		/* seconds I/O may wait: a path is in change */
 
 	spinlock_t requeue_lock;	/* protects requeue_list */
 	struct list_head requeue_list;	/* struct mpath_io, waiting for a path */
@@ -186,6 +244,7 @@ struct mpath_io {
 	struct mpath_io_state st;	/* carried over to the next clone */
 	struct list_head node;		/* group->requeue_list */
 	struct mpath_path *path;	/* holds path->ref while in flight */
+	u64 start_ns;			/* when the clone was sent */
 	struct bio clone;		/* must be last */
 };
 
@@ -214,6 +273,7 @@ void mpath_group_free(struct mpath_group *grp);
 void mpath_teardown_all(void);
 void mpath_checker_start(void);
 void mpath_checker_stop(void);
+void mpath_checker_kick(void);
 
 /* path.c */
 struct mpath_path *mpath_path_create(struct mpath_group *grp,
@@ -226,7 +286,13 @@ void mpath_path_free(struct mpath_path *path);
 void mpath_path_fail(struct mpath_path *path, blk_status_t status);
 void mpath_path_check(struct mpath_path *path);
 bool mpath_path_usable(const struct mpath_path *path);
+enum mpath_path_state mpath_path_state(const struct mpath_path *path);
 long mpath_path_inflight(struct mpath_path *path);
+u64 mpath_path_latency(struct mpath_path *path, bool recent_only);
+const char *mpath_ana_state_name(unsigned int state);
+int mpath_ana_state_parse(const char *buf);
+void mpath_path_set_ana(struct mpath_path *path, u8 state);
+void mpath_path_report(struct mpath_path *path, const char *event);
 
 /* selector.c */
 struct mpath_path *mpath_select_path(struct mpath_group *grp);

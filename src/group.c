@@ -217,6 +217,7 @@ static void mpath_group_add_path(struct mpath_group *grp,
 	mpath_pathset_rebuild(grp);
 	pr_info("%s: added path %s (%s)\n", grp->disk->disk_name, path->name,
 		path->ctrl_name);
+	mpath_path_report(path, "path-added");
 }
 
 static struct mpath_group *mpath_group_alloc(struct mpath_subsys *subsys,
@@ -346,6 +347,8 @@ static bool mpath_group_create(const struct mpath_ident *id,
 	list_add_tail(&grp->node, &subsys->groups);
 	pr_info("%s: multipath disk for NSID %u of %s with %u path(s)\n",
 		disk->disk_name, id->nsid, id->nqn, grp->nr_paths);
+	list_for_each_entry(path, &grp->paths, node)
+		mpath_path_report(path, "path-added");
 	return true;
 
 out_put_disk:
@@ -461,6 +464,8 @@ void mpath_handle_remove(struct device *dev)
 		goto out;
 	pr_info("%s: path %s (%s) removed\n", grp->disk->disk_name,
 		path->name, path->ctrl_name);
+	set_bit(MPATH_PATH_REMOVED, &path->flags);
+	mpath_path_report(path, "path-removed");
 	mpath_group_drop_path(grp, path);
 	if (grp->nr_paths)
 		goto out;
@@ -473,6 +478,18 @@ void mpath_handle_remove(struct device *dev)
 	}
 out:
 	mutex_unlock(&mpath_mutex);
+}
+
+/* Republishes a stale path set and announces the paths that changed state. */
+static void mpath_group_refresh(struct mpath_group *grp)
+{
+	struct mpath_path *path;
+
+	lockdep_assert_held(&mpath_mutex);
+	if (test_and_clear_bit(MPATH_GRP_STALE, &grp->flags))
+		mpath_pathset_rebuild(grp);
+	list_for_each_entry(path, &grp->paths, node)
+		mpath_path_report(path, "path-state");
 }
 
 /*
@@ -491,8 +508,7 @@ static void mpath_update_fn(struct work_struct *work)
 				mpath_group_destroy(grp);
 				continue;
 			}
-			if (test_and_clear_bit(MPATH_GRP_STALE, &grp->flags))
-				mpath_pathset_rebuild(grp);
+			mpath_group_refresh(grp);
 		}
 	}
 	mutex_unlock(&mpath_mutex);
@@ -516,8 +532,7 @@ static void mpath_checker_fn(struct work_struct *work)
 		list_for_each_entry(grp, &s->groups, node) {
 			list_for_each_entry(path, &grp->paths, node)
 				mpath_path_check(path);
-			if (test_and_clear_bit(MPATH_GRP_STALE, &grp->flags))
-				mpath_pathset_rebuild(grp);
+			mpath_group_refresh(grp);
 		}
 	}
 	mutex_unlock(&mpath_mutex);
@@ -529,6 +544,12 @@ void mpath_checker_start(void)
 {
 	queue_delayed_work(mpath_io_wq, &mpath_checker_work,
 			   READ_ONCE(mpath_check_interval) * HZ);
+}
+
+/* Runs the checker now (a path may be worth re-testing). */
+void mpath_checker_kick(void)
+{
+	mod_delayed_work(mpath_io_wq, &mpath_checker_work, 0);
 }
 
 void mpath_checker_stop(void)

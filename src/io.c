@@ -15,6 +15,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 
 #include "nvme_mpath.h"
@@ -51,6 +52,20 @@ static void mpath_requeue(struct mpath_io *io, unsigned long delay)
 		mod_delayed_work(mpath_io_wq, &grp->requeue_work, 0);
 }
 
+/*
+ * Feeds this CPU's latency average of @path (EWMA, weight 1/8).  A completion
+ * that interrupts another on the same CPU may lose one sample: harmless.
+ */
+static void mpath_account_latency(struct mpath_path *path, u64 start_ns)
+{
+	struct mpath_path_stats *s = raw_cpu_ptr(path->stats);
+	u64 lat = ktime_get_ns() - start_ns;
+	u64 avg = READ_ONCE(s->lat_ns);
+
+	WRITE_ONCE(s->lat_ns, avg ? avg - (avg >> 3) + (lat >> 3) : lat ?: 1);
+	WRITE_ONCE(s->lat_stamp, jiffies);
+}
+
 static void mpath_clone_end_io(struct bio *clone)
 {
 	struct mpath_io *io = container_of(clone, struct mpath_io, clone);
@@ -59,6 +74,8 @@ static void mpath_clone_end_io(struct bio *clone)
 	struct mpath_io_state st;
 
 	this_cpu_dec(path->stats->inflight);
+	if (likely(!status))
+		mpath_account_latency(path, io->start_ns);
 	if (likely(!status) || !mpath_is_path_error(status)) {
 		st = io->st;
 		bio_put(clone);
@@ -79,7 +96,9 @@ static void mpath_clone_end_io(struct bio *clone)
 static void mpath_no_path(struct mpath_io *io)
 {
 	struct mpath_group *grp = io->st.grp;
-	unsigned long timeout = READ_ONCE(mpath_no_path_timeout) * HZ;
+	/* A path in ANA change may take up to its ANATT to come back. */
+	unsigned long timeout = max(READ_ONCE(mpath_no_path_timeout),
+				    READ_ONCE(grp->ana_wait)) * HZ;
 	unsigned long since = READ_ONCE(grp->no_path_since);
 	unsigned long now = jiffies;
 	blk_status_t status = io->st.last_status ?: BLK_STS_IOERR;
@@ -154,8 +173,19 @@ static void mpath_dispatch(const struct mpath_io_state *st, gfp_t gfp)
 	stats = get_cpu_ptr(path->stats);
 	stats->ios++;
 	stats->sectors += bio_sectors(clone);
-	stats->inflight++;
+	if (op_is_write(bio_op(clone))) {
+		if (bio_op(clone) == REQ_OP_WRITE) {
+			stats->write_ios++;
+			stats->write_bytes += clone->bi_iter.bi_size;
+		}
+	} else if (bio_op(clone) == REQ_OP_READ) {
+		stats->read_ios++;
+		stats->read_bytes += clone->bi_iter.bi_size;
+	}
 	put_cpu_ptr(path->stats);
+	/* Completions (interrupts included) decrement it on their CPU. */
+	this_cpu_inc(path->stats->inflight);
+	io->start_ns = ktime_get_ns();
 	submit_bio_noacct(clone);
 }
 

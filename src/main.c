@@ -24,10 +24,12 @@ struct workqueue_struct *mpath_io_wq;
 int mpath_default_iopolicy = MPATH_IOPOLICY_NUMA;
 unsigned int mpath_no_path_timeout = 60;
 unsigned int mpath_check_interval = 2;
+unsigned int mpath_ana_transition_timeout;
 char *mpath_single_path_subsys;
 
 #define MPATH_MAX_TIMEOUT	86400U
 #define MPATH_MAX_INTERVAL	3600U
+#define MPATH_MAX_ANATT		3600U
 
 static int mpath_param_set_iopolicy(const char *val,
 				    const struct kernel_param *kp)
@@ -35,7 +37,7 @@ static int mpath_param_set_iopolicy(const char *val,
 	int policy = mpath_iopolicy_parse(val);
 
 	if (policy < 0) {
-		pr_err("invalid iopolicy '%s': valid values are numa, round-robin, queue-depth\n",
+		pr_err("invalid iopolicy '%s': valid values are numa, round-robin, queue-depth, service-time\n",
 		       val);
 		return -EINVAL;
 	}
@@ -56,7 +58,7 @@ static const struct kernel_param_ops mpath_iopolicy_ops = {
 
 module_param_cb(iopolicy, &mpath_iopolicy_ops, NULL, 0644);
 MODULE_PARM_DESC(iopolicy,
-		 "Default path selection for new multipath disks: numa (default: a path nearest the submitting CPU's node), round-robin, or queue-depth (fewest I/Os in flight)");
+		 "Default path selection for new multipath disks: numa (default: a path nearest the submitting CPU's node), round-robin, queue-depth (fewest I/Os in flight) or service-time (I/Os in flight weighted by the path's recent latency)");
 
 static int mpath_param_set_uint_range(const char *val, unsigned int *p,
 				      unsigned int min, unsigned int max,
@@ -106,6 +108,23 @@ module_param_cb(path_check_interval, &mpath_interval_ops,
 		&mpath_check_interval, 0644);
 MODULE_PARM_DESC(path_check_interval,
 		 "Seconds between checks of path controllers and of failed paths (1-3600, default 2)");
+
+static int mpath_param_set_anatt(const char *val,
+				 const struct kernel_param *kp)
+{
+	return mpath_param_set_uint_range(val, kp->arg, 0, MPATH_MAX_ANATT,
+					  "ana_transition_timeout");
+}
+
+static const struct kernel_param_ops mpath_anatt_ops = {
+	.set = mpath_param_set_anatt,
+	.get = param_get_uint,
+};
+
+module_param_cb(ana_transition_timeout, &mpath_anatt_ops,
+		&mpath_ana_transition_timeout, 0644);
+MODULE_PARM_DESC(ana_transition_timeout,
+		 "Seconds I/O may wait for a path in ANA change state to settle, when longer than no_path_timeout (0-3600, default 0: the controller's ANATT as the ANA helper reports it, 10 if not reported)");
 
 module_param_named(single_path_subsys, mpath_single_path_subsys, charp, 0444);
 MODULE_PARM_DESC(single_path_subsys,
@@ -207,8 +226,9 @@ static void __exit mpath_exit(void)
 	if (mpath_idle)
 		return;
 	mpath_discovery_stop();
-	mpath_checker_stop();
+	/* sysfs writes may kick the checker until the teardown removed them. */
 	mpath_teardown_all();
+	mpath_checker_stop();
 	destroy_workqueue(mpath_io_wq);
 	destroy_workqueue(mpath_wq);
 	mpath_io_exit();

@@ -12,6 +12,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/jiffies.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 
 #include "nvme_mpath.h"
@@ -34,11 +35,184 @@ long mpath_path_inflight(struct mpath_path *path)
 	return sum;
 }
 
+/*
+ * A path's recent completion time, in ns: the mean of the per-CPU averages.
+ * @recent_only: count only CPUs that completed a bio on it lately; 0 if none
+ * did (service-time then tries the path again, so an estimate never goes
+ * stale for good).  Otherwise the last averages known.
+ */
+u64 mpath_path_latency(struct mpath_path *path, bool recent_only)
+{
+	unsigned long now = jiffies;
+	u64 sum = 0, lat;
+	unsigned int n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct mpath_path_stats *s = per_cpu_ptr(path->stats, cpu);
+
+		lat = READ_ONCE(s->lat_ns);
+		if (!lat)
+			continue;
+		if (recent_only &&
+		    time_after(now, READ_ONCE(s->lat_stamp) + MPATH_LAT_RECENT))
+			continue;
+		sum += lat;
+		n++;
+	}
+	return n ? div_u64(sum, n) : 0;
+}
+
+static bool mpath_ana_usable(unsigned int state)
+{
+	return state == MPATH_ANA_UNKNOWN || state == MPATH_ANA_OPTIMIZED ||
+	       state == MPATH_ANA_NONOPTIMIZED;
+}
+
 bool mpath_path_usable(const struct mpath_path *path)
 {
 	return !(READ_ONCE(path->flags) & (BIT(MPATH_PATH_FAILED) |
 					   BIT(MPATH_PATH_CTRL_DOWN) |
-					   BIT(MPATH_PATH_REMOVED)));
+					   BIT(MPATH_PATH_REMOVED))) &&
+	       mpath_ana_usable(READ_ONCE(path->ana_state));
+}
+
+const char * const mpath_path_state_names[MPATH_PS_NR] = {
+	[MPATH_PS_USABLE] = "usable",
+	[MPATH_PS_FAILED] = "failed",
+	[MPATH_PS_CTRL_DOWN] = "ctrl-down",
+	[MPATH_PS_REMOVED] = "removed",
+	[MPATH_PS_INACCESSIBLE] = "inaccessible",
+	[MPATH_PS_PERSISTENT_LOSS] = "persistent-loss",
+	[MPATH_PS_CHANGE] = "change",
+};
+
+/* The most telling reason a path is not used, or usable. */
+enum mpath_path_state mpath_path_state(const struct mpath_path *path)
+{
+	unsigned long flags = READ_ONCE(path->flags);
+
+	if (flags & BIT(MPATH_PATH_REMOVED))
+		return MPATH_PS_REMOVED;
+	if (flags & BIT(MPATH_PATH_CTRL_DOWN))
+		return MPATH_PS_CTRL_DOWN;
+	switch (READ_ONCE(path->ana_state)) {
+	case MPATH_ANA_INACCESSIBLE:
+		return MPATH_PS_INACCESSIBLE;
+	case MPATH_ANA_PERSISTENT_LOSS:
+		return MPATH_PS_PERSISTENT_LOSS;
+	case MPATH_ANA_CHANGE:
+		return MPATH_PS_CHANGE;
+	}
+	if (flags & BIT(MPATH_PATH_FAILED))
+		return MPATH_PS_FAILED;
+	return MPATH_PS_USABLE;
+}
+
+const char *mpath_ana_state_name(unsigned int state)
+{
+	switch (state) {
+	case MPATH_ANA_OPTIMIZED:
+		return "optimized";
+	case MPATH_ANA_NONOPTIMIZED:
+		return "non-optimized";
+	case MPATH_ANA_INACCESSIBLE:
+		return "inaccessible";
+	case MPATH_ANA_PERSISTENT_LOSS:
+		return "persistent-loss";
+	case MPATH_ANA_CHANGE:
+		return "change";
+	default:
+		return "unknown";
+	}
+}
+
+/* The state named by @buf, or -EINVAL; "unknown" cannot be set. */
+int mpath_ana_state_parse(const char *buf)
+{
+	static const u8 states[] = {
+		MPATH_ANA_OPTIMIZED, MPATH_ANA_NONOPTIMIZED,
+		MPATH_ANA_INACCESSIBLE, MPATH_ANA_PERSISTENT_LOSS,
+		MPATH_ANA_CHANGE,
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(states); i++)
+		if (sysfs_streq(buf, mpath_ana_state_name(states[i])))
+			return states[i];
+	return -EINVAL;
+}
+
+/**
+ * mpath_path_set_ana - the helper reports a path's ANA state
+ * @path:  the path
+ * @state: an enum mpath_ana_state other than unknown
+ *
+ * Any process context.  The I/O path sees the new state at once (it checks
+ * every chosen path); the update work republishes the path set.  A path that
+ * failed while inaccessible or in change is re-tested right away once the
+ * state allows I/O again.
+ */
+void mpath_path_set_ana(struct mpath_path *path, u8 state)
+{
+	u8 old = READ_ONCE(path->ana_state);
+
+	if (old == state)
+		return;
+	WRITE_ONCE(path->ana_state, state);
+	pr_info_ratelimited("%s: path %s (%s): ANA state %s -> %s\n",
+			    path->grp->disk->disk_name, path->name,
+			    path->ctrl_name, mpath_ana_state_name(old),
+			    mpath_ana_state_name(state));
+	if (mpath_ana_usable(state) &&
+	    test_bit(MPATH_PATH_FAILED, &path->flags)) {
+		WRITE_ONCE(path->failed_at, jiffies -
+			   READ_ONCE(mpath_check_interval) * HZ);
+		mpath_checker_kick();
+	}
+	set_bit(MPATH_GRP_STALE, &path->grp->flags);
+	mpath_schedule_update();
+}
+
+/**
+ * mpath_path_report - announce a path event to userspace
+ * @path:  the path
+ * @event: "path-added", "path-state" or "path-removed"
+ *
+ * A change uevent on the multipath disk carrying the path, its controller
+ * and its state (udev runs the ANA helper on it), and for state changes a
+ * rate-limited log line.  Process context, under mpath_mutex.
+ */
+void mpath_path_report(struct mpath_path *path, const char *event)
+{
+	struct mpath_group *grp = path->grp;
+	enum mpath_path_state state = mpath_path_state(path);
+	const char *name = mpath_path_state_names[state];
+	char *envp[5] = { NULL };
+	int i;
+
+	lockdep_assert_held(&mpath_mutex);
+	if (!strcmp(event, "path-state")) {
+		if (state == path->reported)
+			return;
+		pr_info_ratelimited("%s: path %s (%s): %s -> %s\n",
+				    grp->disk->disk_name, path->name,
+				    path->ctrl_name,
+				    mpath_path_state_names[path->reported],
+				    name);
+	}
+	path->reported = state;
+	if (!grp->disk_added)
+		return;
+	envp[0] = kasprintf(GFP_KERNEL, "NVME_MPATH_EVENT=%s", event);
+	envp[1] = kasprintf(GFP_KERNEL, "NVME_MPATH_PATH=%s", path->name);
+	envp[2] = kasprintf(GFP_KERNEL, "NVME_MPATH_CTRL=%s", path->ctrl_name);
+	envp[3] = kasprintf(GFP_KERNEL, "NVME_MPATH_STATE=%s", name);
+	if (envp[0] && envp[1] && envp[2] && envp[3])
+		kobject_uevent_env(&disk_to_dev(grp->disk)->kobj, KOBJ_CHANGE,
+				   envp);
+	for (i = 0; i < 4; i++)
+		kfree(envp[i]);
 }
 
 /**
@@ -201,9 +375,6 @@ static void mpath_probe_end_io(struct bio *bio)
 
 	if (!bio->bi_status &&
 	    test_and_clear_bit(MPATH_PATH_FAILED, &path->flags)) {
-		pr_info_ratelimited("%s: path %s (%s) is back\n",
-				    grp->disk->disk_name, path->name,
-				    path->ctrl_name);
 		set_bit(MPATH_GRP_STALE, &grp->flags);
 		mpath_schedule_update();
 	} else if (bio->bi_status) {
@@ -276,7 +447,9 @@ void mpath_path_check(struct mpath_path *path)
 			set_bit(MPATH_PATH_CTRL_DOWN, &path->flags);
 		set_bit(MPATH_GRP_STALE, &path->grp->flags);
 	}
+	/* An inaccessible path fails reads: wait for the helper to say so. */
 	if (live && test_bit(MPATH_PATH_FAILED, &path->flags) &&
+	    mpath_ana_usable(READ_ONCE(path->ana_state)) &&
 	    time_after_eq(jiffies, READ_ONCE(path->failed_at) +
 			  READ_ONCE(mpath_check_interval) * HZ))
 		mpath_path_probe(path);

@@ -6,6 +6,11 @@
  * set, with the best path for every NUMA node worked out in advance, and
  * published with RCU.  Choosing a path is then a read of that set: no lock,
  * no shared cache line written (round-robin keeps a per-CPU cursor).
+ *
+ * ANA: the set lists the optimized paths (and those whose state is not
+ * known) first; every policy chooses among them, and among the
+ * non-optimized paths only when no optimized path is usable.  Inaccessible,
+ * persistent-loss and change paths are not in the set.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +26,7 @@ const char * const mpath_iopolicy_names[MPATH_IOPOLICY_NR] = {
 	[MPATH_IOPOLICY_NUMA] = "numa",
 	[MPATH_IOPOLICY_RR] = "round-robin",
 	[MPATH_IOPOLICY_QD] = "queue-depth",
+	[MPATH_IOPOLICY_ST] = "service-time",
 };
 
 /* Returns the policy named by @buf (a trailing newline is fine), or -EINVAL. */
@@ -34,13 +40,13 @@ int mpath_iopolicy_parse(const char *buf)
 	return -EINVAL;
 }
 
-/* Index of the path of @ps with the fewest bios in flight. */
+/* Index of the preferred path of @ps with the fewest bios in flight. */
 static unsigned int mpath_least_busy(const struct mpath_pathset *ps)
 {
 	unsigned int i, best = 0;
 	long n, min = LONG_MAX;
 
-	for (i = 0; i < ps->nr; i++) {
+	for (i = 0; i < ps->nr_best; i++) {
 		n = mpath_path_inflight(ps->paths[i]);
 		if (n < min) {
 			min = n;
@@ -50,14 +56,41 @@ static unsigned int mpath_least_busy(const struct mpath_pathset *ps)
 	return best;
 }
 
-static unsigned int mpath_select_qd(struct mpath_group *grp,
-				    const struct mpath_pathset *ps)
+/*
+ * Index of the preferred path of @ps with the least expected wait: bios in
+ * flight (plus this one) times recent latency.  A path without a recent
+ * sample is tried: that is how a slow path that got better is noticed.
+ */
+static unsigned int mpath_least_service_time(const struct mpath_pathset *ps)
+{
+	unsigned int i, best = 0;
+	u64 lat, cost, min = U64_MAX;
+	long n;
+
+	for (i = 0; i < ps->nr_best; i++) {
+		lat = mpath_path_latency(ps->paths[i], true);
+		if (!lat)
+			return i;
+		n = mpath_path_inflight(ps->paths[i]);
+		cost = (u64)(max(n, 0L) + 1) * lat;
+		if (cost < min) {
+			min = cost;
+			best = i;
+		}
+	}
+	return best;
+}
+
+static unsigned int mpath_select_batched(struct mpath_group *grp,
+					 const struct mpath_pathset *ps,
+					 int policy)
 {
 	struct mpath_qd_cpu *c = get_cpu_ptr(grp->qd);
 	unsigned int i;
 
-	if (c->ps != ps || !c->left || c->idx >= ps->nr) {
-		c->idx = mpath_least_busy(ps);
+	if (c->ps != ps || !c->left || c->idx >= ps->nr_best) {
+		c->idx = policy == MPATH_IOPOLICY_ST ?
+			 mpath_least_service_time(ps) : mpath_least_busy(ps);
 		c->ps = ps;
 		c->left = MPATH_QD_BATCH;
 	}
@@ -78,15 +111,18 @@ struct mpath_path *mpath_select_path(struct mpath_group *grp)
 	struct mpath_pathset *ps = rcu_dereference(grp->pset);
 	struct mpath_path *path;
 	unsigned int i, j;
+	int policy;
 
 	if (unlikely(!ps))
 		return NULL;
-	switch (READ_ONCE(grp->iopolicy)) {
+	policy = READ_ONCE(grp->iopolicy);
+	switch (policy) {
 	case MPATH_IOPOLICY_RR:
-		i = this_cpu_inc_return(*grp->rr_next) % ps->nr;
+		i = this_cpu_inc_return(*grp->rr_next) % ps->nr_best;
 		break;
 	case MPATH_IOPOLICY_QD:
-		i = mpath_select_qd(grp, ps);
+	case MPATH_IOPOLICY_ST:
+		i = mpath_select_batched(grp, ps, policy);
 		break;
 	default:
 		i = ps->numa_best[numa_node_id()];
@@ -96,10 +132,13 @@ struct mpath_path *mpath_select_path(struct mpath_group *grp)
 	path = ps->paths[i];
 	if (likely(mpath_path_usable(path)))
 		return path;
-	/* Failed since the set was published: take the next usable one. */
-	for (j = 1; j < ps->nr; j++) {
-		path = ps->paths[(i + j) % ps->nr];
-		if (mpath_path_usable(path))
+	/*
+	 * Failed since the set was published: the next usable one, in the
+	 * set's order, so optimized paths still come first.
+	 */
+	for (j = 0; j < ps->nr; j++) {
+		path = ps->paths[j];
+		if (j != i && mpath_path_usable(path))
 			return path;
 	}
 	return NULL;
@@ -121,41 +160,69 @@ static int mpath_path_distance(const struct mpath_path *path, int node)
  */
 int mpath_pathset_rebuild(struct mpath_group *grp)
 {
-	struct mpath_pathset *ps = NULL, *old;
-	struct mpath_path *path;
-	unsigned int nr = 0, i;
+	unsigned int all = 0, nr_opt = 0, nr_non = 0, i, tt, ana_wait = 0;
+	struct mpath_pathset *ps, *old;
+	struct mpath_path *path, **non;
 	int node, d, best;
 
 	lockdep_assert_held(&mpath_mutex);
 	clear_bit(MPATH_GRP_STALE, &grp->flags);
 	list_for_each_entry(path, &grp->paths, node)
-		if (mpath_path_usable(path))
-			nr++;
-	if (nr) {
-		ps = kzalloc(struct_size(ps, paths, nr) +
-			     nr_node_ids * sizeof(u16), GFP_KERNEL);
-		if (!ps) {
-			set_bit(MPATH_GRP_STALE, &grp->flags);
-			return -ENOMEM;
+		all++;
+	/*
+	 * paths[] has room for every path twice: the second half collects the
+	 * non-optimized ones.  A path's state can change at any moment (I/O
+	 * completions fail paths, probes bring them back), so each path is
+	 * looked at exactly once and nothing is counted in advance.
+	 */
+	ps = kzalloc(struct_size(ps, paths, 2 * all) +
+		     nr_node_ids * sizeof(u16), GFP_KERNEL);
+	if (!ps) {
+		set_bit(MPATH_GRP_STALE, &grp->flags);
+		return -ENOMEM;
+	}
+	non = &ps->paths[all];
+	list_for_each_entry(path, &grp->paths, node) {
+		u8 ana = READ_ONCE(path->ana_state);
+
+		if (ana == MPATH_ANA_CHANGE) {
+			tt = READ_ONCE(mpath_ana_transition_timeout) ?:
+			     READ_ONCE(path->anatt) ?: MPATH_DEFAULT_ANATT;
+			ana_wait = max(ana_wait, tt);
 		}
-		ps->numa_best = (u16 *)&ps->paths[nr];
-		list_for_each_entry(path, &grp->paths, node)
-			if (mpath_path_usable(path))
-				ps->paths[ps->nr++] = path;
-		for_each_node(node) {
-			best = INT_MAX;
-			for (i = 0; i < nr; i++) {
-				d = mpath_path_distance(ps->paths[i], node);
-				if (d < best) {
-					best = d;
-					ps->numa_best[node] = i;
-				}
+		if (!mpath_path_usable(path))
+			continue;
+		/* Optimized (or not known) first, then non-optimized. */
+		if (ana == MPATH_ANA_NONOPTIMIZED)
+			non[nr_non++] = path;
+		else
+			ps->paths[nr_opt++] = path;
+	}
+	WRITE_ONCE(grp->ana_wait, ana_wait);
+	for (i = 0; i < nr_non; i++)
+		ps->paths[nr_opt + i] = non[i];
+	ps->nr = nr_opt + nr_non;
+	ps->nr_best = nr_opt ?: nr_non;
+	ps->numa_best = (u16 *)&ps->paths[2 * all];
+	for_each_node(node) {
+		best = INT_MAX;
+		for (i = 0; i < ps->nr_best; i++) {
+			d = mpath_path_distance(ps->paths[i], node);
+			if (d < best) {
+				best = d;
+				ps->numa_best[node] = i;
 			}
 		}
 	}
+	if (!ps->nr) {
+		kfree(ps);
+		ps = NULL;
+	}
 
 	old = rcu_replace_pointer(grp->pset, ps, lockdep_is_held(&mpath_mutex));
-	if (nr) {
+	if (ps) {
+		if (grp->no_path_since)
+			grp->no_path_total += jiffies - grp->no_path_since;
 		WRITE_ONCE(grp->no_path_since, 0);
 		mpath_kick_requeue(grp);
 	} else if (!grp->no_path_since) {
@@ -163,7 +230,7 @@ int mpath_pathset_rebuild(struct mpath_group *grp)
 		if (grp->disk_added && grp->nr_paths)
 			pr_warn("%s: no usable path; I/O waits up to %us for one\n",
 				grp->disk->disk_name,
-				READ_ONCE(mpath_no_path_timeout));
+				max(READ_ONCE(mpath_no_path_timeout), ana_wait));
 	}
 	if (old)
 		kfree_rcu(old, rcu);

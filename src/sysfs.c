@@ -3,17 +3,24 @@
  * sysfs: /sys/block/<mpdisk>/mpath/ and mpath/paths/<path disk>/.
  *
  *   mpath/subsysnqn, nsid, wwid     identity of the namespace
- *   mpath/iopolicy                  numa | round-robin | queue-depth (rw)
+ *   mpath/iopolicy                  numa | round-robin | queue-depth |
+ *                                   service-time (rw)
  *   mpath/failovers, queued_ios     bios moved off a failed path; bios that
  *                                   waited for a usable path
+ *   mpath/no_path_ms                time spent with paths but none usable
+ *   mpath/current_paths             the paths the policy chooses from now
  *   mpath/paths/<disk>/             one directory per path: disk, controller,
  *                                   cntlid, transport, address, numa_node, state,
- *                                   ctrl_state, ios, sectors, inflight, errors,
- *                                   failovers
+ *                                   ctrl_state, ana_group, ana_state, anatt (rw,
+ *                                   written by the ANA helper), ios, sectors,
+ *                                   read_ios, write_ios, read_bytes, write_bytes,
+ *                                   latency_us, inflight, errors, failovers
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/jiffies.h>
 #include <linux/kobject.h>
+#include <linux/math64.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -84,12 +91,59 @@ static ssize_t queued_ios_show(struct kobject *kobj, struct kobj_attribute *a,
 			  atomic64_read(&mpath_kobj_to_group(kobj)->requeued));
 }
 
+/* Milliseconds with paths but none usable: past episodes and the current. */
+static ssize_t no_path_ms_show(struct kobject *kobj, struct kobj_attribute *a,
+			       char *buf)
+{
+	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+	unsigned long total, since;
+
+	mutex_lock(&mpath_mutex);
+	total = grp->no_path_total;
+	since = grp->no_path_since;
+	if (since && grp->nr_paths)
+		total += jiffies - since;
+	mutex_unlock(&mpath_mutex);
+	return sysfs_emit(buf, "%u\n", jiffies_to_msecs(total));
+}
+
+/* The paths the policy picks from now (numa: each online node's path). */
+static ssize_t current_paths_show(struct kobject *kobj,
+				  struct kobj_attribute *a, char *buf)
+{
+	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+	const struct mpath_pathset *ps;
+	unsigned int i;
+	int node, len = 0;
+
+	rcu_read_lock();
+	ps = rcu_dereference(grp->pset);
+	for (i = 0; ps && i < ps->nr_best; i++) {
+		if (READ_ONCE(grp->iopolicy) == MPATH_IOPOLICY_NUMA) {
+			bool used = false;
+
+			for_each_online_node(node)
+				if (ps->numa_best[node] == i)
+					used = true;
+			if (!used)
+				continue;
+		}
+		len += sysfs_emit_at(buf, len, "%s%s", len ? " " : "",
+				     ps->paths[i]->name);
+	}
+	rcu_read_unlock();
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
 static struct kobj_attribute mpath_attr_subsysnqn = __ATTR_RO(subsysnqn);
 static struct kobj_attribute mpath_attr_nsid = __ATTR_RO(nsid);
 static struct kobj_attribute mpath_attr_wwid = __ATTR_RO(wwid);
 static struct kobj_attribute mpath_attr_iopolicy = __ATTR_RW(iopolicy);
 static struct kobj_attribute mpath_attr_failovers = __ATTR_RO(failovers);
 static struct kobj_attribute mpath_attr_queued_ios = __ATTR_RO(queued_ios);
+static struct kobj_attribute mpath_attr_no_path_ms = __ATTR_RO(no_path_ms);
+static struct kobj_attribute mpath_attr_current_paths = __ATTR_RO(current_paths);
 
 static struct attribute *mpath_group_attrs[] = {
 	&mpath_attr_subsysnqn.attr,
@@ -98,6 +152,8 @@ static struct attribute *mpath_group_attrs[] = {
 	&mpath_attr_iopolicy.attr,
 	&mpath_attr_failovers.attr,
 	&mpath_attr_queued_ios.attr,
+	&mpath_attr_no_path_ms.attr,
+	&mpath_attr_current_paths.attr,
 	NULL,
 };
 
@@ -142,12 +198,20 @@ void mpath_sysfs_del_group(struct mpath_group *grp)
 struct mpath_path_attr {
 	struct attribute attr;
 	ssize_t (*show)(struct mpath_path *path, char *buf);
+	ssize_t (*store)(struct mpath_path *path, const char *buf,
+			 size_t count);
 };
 
 #define MPATH_PATH_ATTR(_name)						\
 	static struct mpath_path_attr mpath_path_attr_##_name =		\
 		{ .attr = { .name = __stringify(_name), .mode = 0444 },	\
 		  .show = path_##_name##_show }
+
+#define MPATH_PATH_ATTR_RW(_name)					\
+	static struct mpath_path_attr mpath_path_attr_##_name =		\
+		{ .attr = { .name = __stringify(_name), .mode = 0644 },	\
+		  .show = path_##_name##_show,				\
+		  .store = path_##_name##_store }
 
 static ssize_t path_disk_show(struct mpath_path *path, char *buf)
 {
@@ -179,19 +243,63 @@ static ssize_t path_numa_node_show(struct mpath_path *path, char *buf)
 	return sysfs_emit(buf, "%d\n", path->numa_node);
 }
 
-/* usable, failed, ctrl-down or removed. */
+/* usable, failed, ctrl-down, removed, inaccessible, persistent-loss, change */
 static ssize_t path_state_show(struct mpath_path *path, char *buf)
 {
-	unsigned long flags = READ_ONCE(path->flags);
-	const char *state = "usable";
+	return sysfs_emit(buf, "%s\n",
+			  mpath_path_state_names[mpath_path_state(path)]);
+}
 
-	if (flags & BIT(MPATH_PATH_REMOVED))
-		state = "removed";
-	else if (flags & BIT(MPATH_PATH_CTRL_DOWN))
-		state = "ctrl-down";
-	else if (flags & BIT(MPATH_PATH_FAILED))
-		state = "failed";
-	return sysfs_emit(buf, "%s\n", state);
+static ssize_t path_ana_state_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  mpath_ana_state_name(READ_ONCE(path->ana_state)));
+}
+
+/* Written by the ANA helper; anything but a settable state is EINVAL. */
+static ssize_t path_ana_state_store(struct mpath_path *path, const char *buf,
+				    size_t count)
+{
+	int state = mpath_ana_state_parse(buf);
+
+	if (state < 0)
+		return -EINVAL;
+	mpath_path_set_ana(path, state);
+	return count;
+}
+
+static ssize_t path_ana_group_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(path->ana_group));
+}
+
+/* An ANA group ID: 1 to 0xfffffffe (0 and 0xffffffff are not IDs). */
+static ssize_t path_ana_group_store(struct mpath_path *path, const char *buf,
+				    size_t count)
+{
+	u32 grpid;
+
+	if (kstrtou32(buf, 0, &grpid) || !grpid || grpid == U32_MAX)
+		return -EINVAL;
+	WRITE_ONCE(path->ana_group, grpid);
+	return count;
+}
+
+static ssize_t path_anatt_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(path->anatt));
+}
+
+/* The controller's ANATT, seconds: a byte in Identify Controller. */
+static ssize_t path_anatt_store(struct mpath_path *path, const char *buf,
+				size_t count)
+{
+	u8 anatt;
+
+	if (kstrtou8(buf, 0, &anatt))
+		return -EINVAL;
+	WRITE_ONCE(path->anatt, anatt);
+	return count;
 }
 
 static ssize_t path_ctrl_state_show(struct mpath_path *path, char *buf)
@@ -222,6 +330,43 @@ static ssize_t path_sectors_show(struct mpath_path *path, char *buf)
 			  offsetof(struct mpath_path_stats, sectors)));
 }
 
+static ssize_t mpath_path_stat_emit(struct mpath_path *path, char *buf,
+				    size_t offset)
+{
+	return sysfs_emit(buf, "%llu\n", mpath_path_stat(path, offset));
+}
+
+static ssize_t path_read_ios_show(struct mpath_path *path, char *buf)
+{
+	return mpath_path_stat_emit(path, buf,
+				    offsetof(struct mpath_path_stats, read_ios));
+}
+
+static ssize_t path_write_ios_show(struct mpath_path *path, char *buf)
+{
+	return mpath_path_stat_emit(path, buf,
+				    offsetof(struct mpath_path_stats, write_ios));
+}
+
+static ssize_t path_read_bytes_show(struct mpath_path *path, char *buf)
+{
+	return mpath_path_stat_emit(path, buf,
+				    offsetof(struct mpath_path_stats, read_bytes));
+}
+
+static ssize_t path_write_bytes_show(struct mpath_path *path, char *buf)
+{
+	return mpath_path_stat_emit(path, buf,
+				    offsetof(struct mpath_path_stats, write_bytes));
+}
+
+/* Recent average completion time in microseconds (0: no I/O yet). */
+static ssize_t path_latency_us_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  div_u64(mpath_path_latency(path, false), NSEC_PER_USEC));
+}
+
 static ssize_t path_inflight_show(struct mpath_path *path, char *buf)
 {
 	return sysfs_emit(buf, "%ld\n", mpath_path_inflight(path));
@@ -245,6 +390,14 @@ MPATH_PATH_ATTR(address);
 MPATH_PATH_ATTR(numa_node);
 MPATH_PATH_ATTR(state);
 MPATH_PATH_ATTR(ctrl_state);
+MPATH_PATH_ATTR_RW(ana_group);
+MPATH_PATH_ATTR_RW(ana_state);
+MPATH_PATH_ATTR_RW(anatt);
+MPATH_PATH_ATTR(latency_us);
+MPATH_PATH_ATTR(read_ios);
+MPATH_PATH_ATTR(write_ios);
+MPATH_PATH_ATTR(read_bytes);
+MPATH_PATH_ATTR(write_bytes);
 MPATH_PATH_ATTR(ios);
 MPATH_PATH_ATTR(sectors);
 MPATH_PATH_ATTR(inflight);
@@ -260,8 +413,16 @@ static struct attribute *mpath_path_attrs[] = {
 	&mpath_path_attr_numa_node.attr,
 	&mpath_path_attr_state.attr,
 	&mpath_path_attr_ctrl_state.attr,
+	&mpath_path_attr_ana_group.attr,
+	&mpath_path_attr_ana_state.attr,
+	&mpath_path_attr_anatt.attr,
 	&mpath_path_attr_ios.attr,
 	&mpath_path_attr_sectors.attr,
+	&mpath_path_attr_read_ios.attr,
+	&mpath_path_attr_write_ios.attr,
+	&mpath_path_attr_read_bytes.attr,
+	&mpath_path_attr_write_bytes.attr,
+	&mpath_path_attr_latency_us.attr,
 	&mpath_path_attr_inflight.attr,
 	&mpath_path_attr_errors.attr,
 	&mpath_path_attr_failovers.attr,
@@ -278,8 +439,22 @@ static ssize_t mpath_path_attr_show(struct kobject *kobj,
 	return pa->show(container_of(kobj, struct mpath_path, kobj), buf);
 }
 
+static ssize_t mpath_path_attr_store(struct kobject *kobj,
+				     struct attribute *attr, const char *buf,
+				     size_t count)
+{
+	struct mpath_path_attr *pa = container_of(attr, struct mpath_path_attr,
+						  attr);
+
+	if (!pa->store)
+		return -EIO;
+	return pa->store(container_of(kobj, struct mpath_path, kobj), buf,
+			 count);
+}
+
 static const struct sysfs_ops mpath_path_sysfs_ops = {
 	.show = mpath_path_attr_show,
+	.store = mpath_path_attr_store,
 };
 
 static void mpath_path_kobj_release(struct kobject *kobj)

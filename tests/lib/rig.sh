@@ -198,7 +198,7 @@ rig_stage() {
 	name=$(basename "$casefile")
 	mkdir -p "$dir/cases" "$dir/lib"
 	cp "$casefile" "$dir/cases/$name"
-	cp "$RIG_TESTS"/lib/*.sh "$dir/lib/"
+	cp "$RIG_TESTS"/lib/*.sh "$RIG_TESTS"/lib/*.py "$dir/lib/"
 	if [ -n "$KMODULE" ]; then cp "$KMODULE" "$dir/nvme_mpath.ko"; fi
 	# the guest finds it at /mnt/rig/nvme-mpath-ana (ANA_HELPER in guest.sh)
 	if [ -n "${RIG_ANA_TOOL:-}" ]; then cp "$RIG_ANA_TOOL" "$dir/nvme-mpath-ana"; fi
