@@ -21,6 +21,7 @@
 #              tcp_port_remove PORT | tcp_port_add PORT | ana_set PORT STATE |
 #              tcp_target_teardown        (TCP_NQN, TCP_PORTS, TCP_CTRL[PORT], TCP_NS_DEVS)
 #   fio        fio_verify_start DEV RUNTIME [fio args] | fio_verify_wait | fio_verify DEV RUNTIME
+#   ana        $ANA_HELPER: path of the built nvme-mpath-ana in the guest
 #   module     mpath_load [params] | mpath_unload | mp_disks | mp_wait_disk NAME [TIMEOUT] | mp_wait_any [TIMEOUT] |
 #              mp_slaves MP | mp_wait_slaves MP COUNT [TIMEOUT]
 
@@ -320,6 +321,9 @@ fio_verify() {
 	fio_verify_start "$@"
 	fio_verify_wait || fail "fio verify on $1 failed"
 }
+
+# ---- nvme-mpath-ana (userspace ANA helper, built by tests/run) ---------------
+ANA_HELPER=/mnt/rig/nvme-mpath-ana
 
 # ---- nvme_mpath module ------------------------------------------------------
 # mpath_load [params]: insmod the nvme_mpath.ko built for this kernel

@@ -7,11 +7,14 @@
 #                             sets KINITRD
 #   rig_module_build          make -C $RIG_SRC KVER=$KVER, sets KMODULE
 #                             (path of nvme_mpath.ko, empty if not built)
+#   rig_tools_build           make -C $RIG_SRC/tools (nvme-mpath-ana), sets
+#                             RIG_ANA_TOOL (empty if not built)
 #   rig_case_header FILE KEY  prints the values of "#@ KEY: value" lines
 #   rig_qemu_args CASEFILE IMGDIR  expands the case's topology/qemu header
 #                             into QEMU device arguments (array QARGS)
 #   rig_cmdline CASEFILE      prints the guest kernel command line
-#   rig_stage DIR CASEFILE TOKEN  fills the per-guest stage folder (9p "rig")
+#   rig_stage DIR CASEFILE TOKEN  fills the per-guest stage folder (9p "rig"):
+#                             case, lib/*.sh, nvme_mpath.ko, nvme-mpath-ana
 
 RIG_TESTS=${RIG_TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 RIG_REPO=${RIG_REPO:-$(cd "$RIG_TESTS/.." && pwd)}
@@ -120,6 +123,21 @@ rig_module_build() {
 	[ -e "$KMODULE" ] || { echo "make succeeded but $KMODULE is missing" >> "$log"; KMODULE=; return 1; }
 }
 
+# Build the userspace tools (tools/nvme-mpath-ana; kernel-independent, once
+# per run). Returns 1 if the build failed; 0 with empty RIG_ANA_TOOL when the
+# source tree has no tools/. Build output -> $1 (log).
+rig_tools_build() {
+	local log=${1:-/dev/null}
+	RIG_ANA_TOOL=
+	if [ ! -e "$RIG_SRC/tools/Makefile" ]; then
+		echo "no $RIG_SRC/tools/Makefile: nvme-mpath-ana not built" > "$log"
+		return 0
+	fi
+	rig_locked tools-build make -C "$RIG_SRC/tools" > "$log" 2>&1 || return 1
+	RIG_ANA_TOOL=$RIG_SRC/tools/nvme-mpath-ana
+	[ -x "$RIG_ANA_TOOL" ] || { echo "make succeeded but $RIG_ANA_TOOL is missing" >> "$log"; RIG_ANA_TOOL=; return 1; }
+}
+
 # "#@ key: value" header lines of a case (all of them, one per line).
 rig_case_header() {
 	sed -n "s/^#@[[:space:]]*$2:[[:space:]]*//p" "$1" | sed 's/[[:space:]]*$//'
@@ -182,6 +200,8 @@ rig_stage() {
 	cp "$casefile" "$dir/cases/$name"
 	cp "$RIG_TESTS"/lib/*.sh "$RIG_TESTS"/lib/*.py "$dir/lib/"
 	if [ -n "$KMODULE" ]; then cp "$KMODULE" "$dir/nvme_mpath.ko"; fi
+	# the guest finds it at /mnt/rig/nvme-mpath-ana (ANA_HELPER in guest.sh)
+	if [ -n "${RIG_ANA_TOOL:-}" ]; then cp "$RIG_ANA_TOOL" "$dir/nvme-mpath-ana"; fi
 	cat > "$dir/rig.env" <<-EOT
 	RIG_TOKEN=$token
 	RIG_KVER=$KVER
