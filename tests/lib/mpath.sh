@@ -72,3 +72,18 @@ mp_diag() {
 	done
 }
 fail() { mp_diag 2>/dev/null; _result FAIL "${*:-failed}" 1; }
+
+# ---- the ANA helper, run the way the systemd timer runs it ----------------
+# ana_helper_loop INTERVAL: runs "$ANA_HELPER --all" every INTERVAL seconds
+# in the background (ANA_LOOP holds its pid); its output goes to
+# /tmp/ana-helper.log.  ana_helper_stop ends it.
+ana_helper_loop() {
+	[ -x "$ANA_HELPER" ] || fail "no $ANA_HELPER in the guest (tools/ build failed?)"
+	( while :; do "$ANA_HELPER" --all >> /tmp/ana-helper.log 2>&1; sleep "$1"; done ) &
+	ANA_LOOP=$!
+	log "ANA helper every ${1}s (pid $ANA_LOOP)"
+}
+ana_helper_stop() { [ -n "${ANA_LOOP:-}" ] && kill "$ANA_LOOP" 2>/dev/null; ANA_LOOP=; }
+# mp_ana_is MP PATH STATE: the path's ana_state in sysfs is STATE
+mp_ana_is() { [ "$(mp_path_attr "$1" "$2" ana_state 2>/dev/null)" = "$3" ]; }
+mp_current_is() { [ "$(mp_attr "$1" current_paths 2>/dev/null)" = "$2" ]; }

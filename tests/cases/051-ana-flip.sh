@@ -1,0 +1,51 @@
+#!/bin/bash
+# 051-ana-flip: the target's port 4420 is ANA optimized and 4421
+# non-optimized; the ANA helper runs every 2 s (as its systemd timer would)
+# and reports both to nvme_mpath.  Under round-robin no I/O goes to the
+# non-optimized path.  Then, under fio verify, the target flips the two
+# ports: within one helper interval (plus the checker's slack) the module
+# must prefer the other path, and I/O must move there (the old optimized
+# path gets nothing more).  fio sees no error.
+#@ topology: none
+#@ timeout: 240
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/mpath.sh"
+
+INTERVAL=2
+mp_tcp_setup iopolicy=round-robin
+a=${PATH_OF_PORT[4420]} b=${PATH_OF_PORT[4421]}
+ana_set 4421 non-optimized
+ana_helper_loop $INTERVAL
+wait_for 10 mp_ana_is $MP $b non-optimized || fail "helper did not report $b non-optimized: $(mp_path_attr $MP $b ana_state)"
+mp_ana_is $MP $a optimized || fail "$a: ana_state $(mp_path_attr $MP $a ana_state)"
+[ "$(mp_path_attr $MP $a ana_group)" -gt 0 ] || fail "$a: no ANA group reported"
+[ "$(mp_path_attr $MP $a anatt)" -gt 0 ] || fail "$a: no ANATT reported"
+wait_for 5 mp_current_is $MP $a || fail "current_paths '$(mp_attr $MP current_paths)', want $a"
+
+a0=$(mp_path_attr $MP $a ios) b0=$(mp_path_attr $MP $b ios)
+fio --name=r --filename=/dev/$MP --ioengine=libaio --direct=1 --rw=randread \
+	--bs=4k --iodepth=8 --size=16M --runtime=4 --time_based --eta=never > /dev/null 2>&1 ||
+	fail "fio read failed"
+da=$(( $(mp_path_attr $MP $a ios) - a0 )) db=$(( $(mp_path_attr $MP $b ios) - b0 ))
+log "optimized $a +$da, non-optimized $b +$db"
+[ "$da" -gt 0 ] && [ "$db" -eq 0 ] || fail "non-optimized $b got $db bios ($a: $da)"
+
+fio_verify_start /dev/$MP 16
+sleep 3
+log "flip: 4420 non-optimized, 4421 optimized"
+ana_set 4420 non-optimized
+ana_set 4421 optimized
+t0=$(date +%s%N)
+wait_for 10 mp_current_is $MP $b || fail "current_paths still '$(mp_attr $MP current_paths)' 10 s after the flip"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+log "module prefers $b ${ms} ms after the flip"
+[ "$ms" -le $((INTERVAL * 1000 + 1500)) ] || fail "took $ms ms, more than one helper interval (${INTERVAL}s) + 1.5 s"
+sleep 1
+a1=$(mp_path_attr $MP $a ios) b1=$(mp_path_attr $MP $b ios)
+sleep 3
+da=$(( $(mp_path_attr $MP $a ios) - a1 )) db=$(( $(mp_path_attr $MP $b ios) - b1 ))
+log "after the flip: $a +$da, $b +$db"
+[ "$db" -gt 0 ] && [ "$da" -eq 0 ] || fail "after the flip $a (now non-optimized) got $da bios, $b got $db"
+fio_verify_wait || fail "fio verify saw errors across the flip"
+ana_helper_stop
+pass "no I/O on the non-optimized path; after the flip I/O moved in $ms ms (helper every ${INTERVAL}s); fio clean"
