@@ -184,7 +184,9 @@ rig_qemu_args() {
 rig_cmdline() {
 	local extra base
 	extra=$(rig_case_header "$1" cmdline | tr '\n' ' ')
-	base="console=ttyS0,115200 panic=-1 loglevel=7 printk.time=1 no_timer_check sysctl.kernel.hung_task_timeout_secs=20"
+	# slub_debug on the kmalloc caches (where the module's objects live):
+	# red zones and poisoning turn a stray write into a "BUG kmalloc-..." line
+	base="console=ttyS0,115200 panic=-1 loglevel=7 printk.time=1 no_timer_check sysctl.kernel.hung_task_timeout_secs=20 slub_debug=FZP,kmalloc-*"
 	case " $extra" in
 	*" nvme_core.multipath="*) ;;
 	*) base+=" nvme_core.multipath=N" ;;
