@@ -76,10 +76,16 @@ fail() { mp_diag 2>/dev/null; _result FAIL "${*:-failed}" 1; }
 # ---- the ANA helper, run the way the systemd timer runs it ----------------
 # ana_helper_loop INTERVAL: runs "$ANA_HELPER --all" every INTERVAL seconds
 # in the background (ANA_LOOP holds its pid); its output goes to
-# /tmp/ana-helper.log.  ana_helper_stop ends it.
+# /tmp/ana-helper.log, and each run's start and end times (ns) to
+# /tmp/ana-runs as "S <ns>" and "E <ns>" lines.  ana_helper_stop ends it.
 ana_helper_loop() {
 	[ -x "$ANA_HELPER" ] || fail "no $ANA_HELPER in the guest (tools/ build failed?)"
-	( while :; do "$ANA_HELPER" --all >> /tmp/ana-helper.log 2>&1; sleep "$1"; done ) &
+	( while :; do
+		echo "S $(date +%s%N)" >> /tmp/ana-runs
+		"$ANA_HELPER" --all >> /tmp/ana-helper.log 2>&1
+		echo "E $(date +%s%N)" >> /tmp/ana-runs
+		sleep "$1"
+	done ) &
 	ANA_LOOP=$!
 	log "ANA helper every ${1}s (pid $ANA_LOOP)"
 }
@@ -87,3 +93,8 @@ ana_helper_stop() { [ -n "${ANA_LOOP:-}" ] && kill "$ANA_LOOP" 2>/dev/null; ANA_
 # mp_ana_is MP PATH STATE: the path's ana_state in sysfs is STATE
 mp_ana_is() { [ "$(mp_path_attr "$1" "$2" ana_state 2>/dev/null)" = "$3" ]; }
 mp_current_is() { [ "$(mp_attr "$1" current_paths 2>/dev/null)" = "$2" ]; }
+# ana_run_end_after NS: end time (ns) of the first helper run that started
+# after NS (empty if none has ended yet)
+ana_run_end_after() {
+	awk -v t="$1" '$1 == "S" && $2 > t { s = 1; next } s && $1 == "E" { print $2; exit }' /tmp/ana-runs
+}
