@@ -13,12 +13,7 @@
 
 mp_tcp_setup iopolicy=service-time
 fast=${PATH_OF_PORT[4420]} slow=${PATH_OF_PORT[4421]}
-for m in sch_prio cls_u32 sch_netem; do modprobe $m || fail "no $m"; done
-run tc qdisc add dev lo root handle 1: prio bands 4
-run tc qdisc add dev lo parent 1:4 handle 40: netem delay 20ms
-for dir in dport sport; do
-	run tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip $dir 4421 0xffff flowid 1:4
-done
+netem_delay_port 4421 20
 [ "$(mp_attr $MP iopolicy)" = service-time ] || fail "iopolicy is $(mp_attr $MP iopolicy), not service-time"
 
 f0=$(mp_path_attr $MP $fast read_ios) s0=$(mp_path_attr $MP $slow read_ios)

@@ -98,3 +98,15 @@ mp_current_is() { [ "$(mp_attr "$1" current_paths 2>/dev/null)" = "$2" ]; }
 ana_run_end_after() {
 	awk -v t="$1" '$1 == "S" && $2 > t { s = 1; next } s && $1 == "E" { print $2; exit }' /tmp/ana-runs
 }
+
+# netem_delay_port PORT MS: delay TCP traffic to and from PORT on lo by MS
+# milliseconds (prio qdisc, band 4 gets netem; u32 filters on the port)
+netem_delay_port() {
+	local m dir
+	for m in sch_prio cls_u32 sch_netem; do modprobe $m || fail "no $m"; done
+	run tc qdisc add dev lo root handle 1: prio bands 4
+	run tc qdisc add dev lo parent 1:4 handle 40: netem delay "${2}ms"
+	for dir in dport sport; do
+		run tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip $dir "$1" 0xffff flowid 1:4
+	done
+}
