@@ -23,7 +23,7 @@ SRCS  := Kbuild $(wildcard src/*.c src/*.h include/*.h)
 PROBES := $(wildcard probes/*.c)
 
 .PHONY: all modules clean probe check checkpatch sparse install \
-	tools install-tools install-files install-dkms-src dist
+	tools install-tools install-files install-dkms-src dist rpm deb
 
 all modules: $(BUILD)/nvme_mpath.ko
 
@@ -118,6 +118,19 @@ dist:
 	git ls-files -z | tar --null -T - --transform 's,^,nvme-mpath-$(VERSION)/,' \
 		--owner=0 --group=0 -czf $(DISTDIR)/nvme-mpath-$(VERSION).tar.gz
 	@echo "$(DISTDIR)/nvme-mpath-$(VERSION).tar.gz"
+
+# Binary RPMs (noarch nvme-mpath-dkms, nvme-mpath-tools) under RPMTOPDIR.
+# --nodeps on hosts whose RPM database does not know gcc/make (Debian).
+RPMTOPDIR ?= $(TOP)/build/rpm
+rpm:
+	mkdir -p $(RPMTOPDIR)/SOURCES
+	$(MAKE) dist DISTDIR=$(RPMTOPDIR)/SOURCES
+	rpmbuild -bb --define '_topdir $(RPMTOPDIR)' \
+		$$(rpm -q gcc > /dev/null 2>&1 || echo --nodeps) rpm/nvme-mpath.spec
+
+# Debian packages (nvme-mpath-dkms, nvme-mpath-tools) in the parent directory.
+deb:
+	dpkg-buildpackage -us -uc -b
 
 clean:
 	rm -rf build
