@@ -35,6 +35,8 @@ done
 grep -q "$PKG/udev/nvme-mpath-udev id" /run/udev/rules.d/63-nvme-mpath.rules ||
 	fail "could not point 63-nvme-mpath.rules at the staged helper"
 
+# the case runs in a chroot of the host's /: udevadm ignores requests there
+export SYSTEMD_IGNORE_CHROOT=1
 log "starting systemd-udevd ($($UDEVD --version))"
 $UDEVD --daemon --resolve-names=never || fail "systemd-udevd did not start"
 wait_for 10 udevadm control --ping || fail "systemd-udevd does not answer"
@@ -91,10 +93,18 @@ check_mp mpnvme0n1
 check_mp mpnvme0n2
 
 # ---- LVM: auto-activation on the multipath disk only ----------------------
+# LVM sees the PV on the multipath disk and on each path: with
+# external_device_info_source="udev" (what nvme_mpath(4) tells users to set)
+# it skips devices udev marked as multipath paths, else vgcreate refuses the
+# duplicates.  / is read-only: no metadata backups; no dmeventd.
+export LVM_SUPPRESS_FD_WARNINGS=1
+LVMCONF='devices { external_device_info_source = "udev" } backup { backup = 0 archive = 0 } activation { monitoring = 0 }'
+lvm_() { local c=$1; shift; lvm "$c" --config "$LVMCONF" "$@"; }
+modprobe dm_mod || fail "modprobe dm_mod"
 mpdev=$(cat /sys/block/mpnvme0n1/dev)
-run lvm pvcreate -q -y /dev/mpnvme0n1
-run lvm vgcreate -q rigvg /dev/mpnvme0n1
-run lvm lvcreate -q -y -Zn -Wn -n riglv -L 8M --activate n rigvg
+run lvm_ pvcreate -q -y /dev/mpnvme0n1
+run lvm_ vgcreate -q rigvg /dev/mpnvme0n1
+run lvm_ lvcreate -q -y -Zn -Wn -n riglv -L 8M --activate n rigvg
 rm -rf /run/lvm/pvs_online /run/lvm/vgs_online
 # add events as at boot: the paths (with the PV signature) first, then the
 # multipath disk; 69-lvm.rules runs pvscan and vgchange -aay on "add" only
@@ -119,9 +129,9 @@ deps=$(dmsetup deps rigvg-riglv)
 log "rigvg-riglv: $deps"
 want="(${mpdev%%:*}, ${mpdev##*:})"
 case $deps in *"$want"*) ;; *) fail "rigvg-riglv is not on mpnvme0n1 $want: $deps" ;; esac
-run lvm vgchange -q -an rigvg
-run lvm vgremove -q -y rigvg
-run lvm pvremove -q -y /dev/mpnvme0n1
+run lvm_ vgchange -q -an rigvg
+run lvm_ vgremove -q -y rigvg
+run lvm_ pvremove -q -y /dev/mpnvme0n1
 
 # ---- rmmod: paths released and unmarked ------------------------------------
 slaves=$(mp_slaves mpnvme0n1)
