@@ -115,7 +115,12 @@ install-dkms-src:
 DISTDIR ?= .
 dist:
 	@test -n "$(VERSION)" || { echo "no PACKAGE_VERSION in dkms.conf"; exit 1; }
-	git ls-files -z | tar --null -T - --transform 's,^,nvme-mpath-$(VERSION)/,' \
+	{ { git ls-files -z 2> /dev/null | grep -qz . && git ls-files -z; } || \
+		find . \( -path ./build -o -path ./.git -o -path ./tests/.cache -o -path ./tests/out \
+		-o -path ./debian/.debhelper -o -path './debian/nvme-mpath-*' -o -path ./debian/files \
+		-o -path ./debian/debhelper-build-stamp -o -name '*.substvars' \) -prune \
+		-o -type f ! -name '*.tar.gz' -printf '%P\0'; } | \
+		tar --null -T - --transform 's,^,nvme-mpath-$(VERSION)/,' \
 		--owner=0 --group=0 -czf $(DISTDIR)/nvme-mpath-$(VERSION).tar.gz
 	@echo "$(DISTDIR)/nvme-mpath-$(VERSION).tar.gz"
 
