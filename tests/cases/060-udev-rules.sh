@@ -10,6 +10,8 @@
 #    DM_MULTIPATH_DEVICE_PATH=1, SYSTEMD_READY=0 in udevadm info (the paths
 #    were claimed after their own add events: only the "change" the rules
 #    send from the multipath disk's add event can have marked them);
+#  - a GPT partition on a multipath disk gets by-id .../nvme-<wwid>-part1,
+#    by-partlabel and by-partuuid links;
 #  - LVM: a VG made on the multipath disk, seen again through "add" events
 #    of the multipath disk and of the paths, is auto-activated by 69-lvm.rules
 #    on the multipath disk (the LV's dm table depends on mpnvme's dev_t,
@@ -91,6 +93,22 @@ check_mp() {
 }
 check_mp mpnvme0n1
 check_mp mpnvme0n2
+
+# ---- partitions: links of the multipath disk's partitions ------------------
+w2=$(mp_attr mpnvme0n2 wwid)
+echo 'label: gpt
+size=16MiB, name=rigpart' | sfdisk -q /dev/mpnvme0n2 || fail "sfdisk on mpnvme0n2"
+settle
+wait_for 10 test -e /sys/block/mpnvme0n2/mpnvme0n2p1 || fail "no mpnvme0n2p1"
+settle
+show mpnvme0n2p1
+for l in "nvme-$w2-part1" "../by-partlabel/rigpart"; do
+	[ "$(link_of "$l")" = /dev/mpnvme0n2p1 ] || fail "by-id/$l -> '$(link_of "$l")', expected /dev/mpnvme0n2p1"
+done
+pu=$(prop mpnvme0n2p1 ID_PART_ENTRY_UUID)
+[ -n "$pu" ] && [ "$(readlink -f "/dev/disk/by-partuuid/$pu")" = /dev/mpnvme0n2p1 ] ||
+	fail "by-partuuid/$pu -> '$(readlink -f "/dev/disk/by-partuuid/$pu")', expected /dev/mpnvme0n2p1"
+log "mpnvme0n2p1: by-id nvme-$w2-part1, by-partlabel/rigpart, by-partuuid/$pu"
 
 # ---- LVM: auto-activation on the multipath disk only ----------------------
 # LVM sees the PV on the multipath disk and on each path: with
