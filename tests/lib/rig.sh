@@ -194,7 +194,8 @@ rig_cmdline() {
 	echo "$base $extra" | sed 's/[[:space:]]*$//'
 }
 
-# Stage folder shared to the guest as 9p tag "rig" (mounted on /mnt/rig).
+# Stage folder shared to the guest as 9p tag "rig" (mounted on /mnt/rig):
+# the case, tests/lib, nvme_mpath.ko, rig.env and packaging/.
 rig_stage() {
 	local dir=$1 casefile=$2 token=$3 name
 	name=$(basename "$casefile")
@@ -204,6 +205,8 @@ rig_stage() {
 	if [ -n "$KMODULE" ]; then cp "$KMODULE" "$dir/nvme_mpath.ko"; fi
 	# the guest finds it at /mnt/rig/nvme-mpath-ana (ANA_HELPER in guest.sh)
 	if [ -n "${RIG_ANA_TOOL:-}" ]; then cp "$RIG_ANA_TOOL" "$dir/nvme-mpath-ana"; fi
+	# udev rules, helpers, units of the packages (060-udev-rules)
+	if [ -d "$RIG_REPO/packaging" ]; then cp -a "$RIG_REPO/packaging" "$dir/"; fi
 	cat > "$dir/rig.env" <<-EOT
 	RIG_TOKEN=$token
 	RIG_KVER=$KVER
