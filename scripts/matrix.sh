@@ -19,6 +19,8 @@
 #
 # A target is LINE/FLAVOUR (e.g. 5.10/rt-amd64), a LINE (all flavours) or
 # nothing (all).  -n: resolve and fetch only, do not build.
+#   scripts/matrix.sh -n 5.10/amd64 prints nothing but leaves the headers in
+#   build/matrix-cache/root/5.10/usr/src/ (tests/lib/kernels.sh uses that).
 #
 # Where a kbuild package's host tools cannot run here (sid's are linked
 # against a newer glibc than Debian 12's), they are rebuilt from that
@@ -434,5 +436,16 @@ main() {
 	log "${#targets[@]} targets in $((SECONDS - start)) s; logs in ${LOGS#"$top"/}/"
 	exit $failed
 }
+
+# --apt DIST apt-get|apt-cache ARGS...: run apt with the private configuration
+# of DIST (lists refreshed as above); the test rig fetches 5.10 with it.
+if [ "${1:-}" = --apt ]; then
+	[ $# -ge 3 ] && line_dist_ok=$(dist_sources "$2") && [ -n "$line_dist_ok" ] || usage
+	mkdir -p "$CACHE"
+	apt_setup "$2" || exit 1
+	tool=$3; shift 3
+	case $tool in apt-get|apt-cache) ;; *) usage ;; esac
+	exec "$tool" "${APT_OPTS[@]}" "$@"
+fi
 
 main "$@"
