@@ -171,6 +171,10 @@ static inline struct gendisk *mpath_alloc_disk(struct mpath_limits *ml,
 	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
 	if (ml->nowait)
 		blk_queue_flag_set(QUEUE_FLAG_NOWAIT, disk->queue);
+#ifdef NVME_MPATH_HAVE_QUEUE_FLAG_DISCARD
+	if (ml->lim.max_discard_sectors)
+		blk_queue_flag_set(QUEUE_FLAG_DISCARD, disk->queue);
+#endif
 	return disk;
 #endif
 }
@@ -261,6 +265,10 @@ static inline void mpath_limits_restack(struct gendisk *disk,
 	blk_stack_limits(&q->limits, &bdev_get_queue(bdev)->limits, 0);
 	if (!test_bit(QUEUE_FLAG_NOWAIT, &bdev_get_queue(bdev)->queue_flags))
 		blk_queue_flag_clear(QUEUE_FLAG_NOWAIT, q);
+#ifdef NVME_MPATH_HAVE_QUEUE_FLAG_DISCARD
+	if (!q->limits.max_discard_sectors)
+		blk_queue_flag_clear(QUEUE_FLAG_DISCARD, q);
+#endif
 	blk_mq_unfreeze_queue(q);
 #endif
 }

@@ -92,7 +92,8 @@ apt_opts() {
 		-o "Dir::Etc::Preferences=$d/preferences"
 		-o "Dir::Etc::PreferencesParts=$d/preferences.d"
 		-o "Dir::State=$d/state" -o "Dir::State::status=$d/status"
-		-o "Dir::Cache=$d/cache" -o "Acquire::Languages=none"
+		-o "Dir::Cache=$d/cache" -o "Dir::Cache::pkgcache=pkgcache.bin"
+		-o "Dir::Cache::srcpkgcache=srcpkgcache.bin" -o "Acquire::Languages=none"
 		-o "APT::Architectures=amd64" -o "APT::Sandbox::User=root"
 		-o "Debug::NoLocking=1" -o "Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false")
 }
@@ -120,9 +121,9 @@ apt_setup() {
 	touch "$d/updated"
 }
 
-# Depends of a package, one name a line, alternatives and versions dropped.
+# Depends of packages, one name a line, alternatives and versions dropped.
 apt_deps() {
-	apt-cache "${APT_OPTS[@]}" depends "$1" 2>/dev/null |
+	apt-cache "${APT_OPTS[@]}" depends "$@" 2>/dev/null |
 		awk '$1 == "Depends:" { print $2 }' | sed 's/^<\(.*\)>$/\1/'
 }
 
@@ -131,43 +132,53 @@ apt_version() {
 		awk '$1 == "Version:" { print $2; exit }'
 }
 
-# Fetch PKG (exact name, candidate version) into $CACHE/debs, print the path.
-fetch_deb() {
-	local pkg=$1 ver deb
-	ver=$(apt_version "$pkg")
-	[ -n "$ver" ] || { log "no package $pkg"; return 1; }
-	deb=$CACHE/debs/${pkg}_${ver//:/%3a}_$(dpkg --print-architecture).deb
-	[ -s "$deb" ] && { echo "$deb"; return 0; }
-	deb=$(ls "$CACHE/debs/${pkg}_${ver//:/%3a}_"*.deb 2>/dev/null | head -1 || true)
-	if [ -z "$deb" ]; then
-		mkdir -p "$CACHE/debs"
-		(cd "$CACHE/debs" && apt-get "${APT_OPTS[@]}" -qq download "$pkg=$ver") >&2 ||
-			{ log "apt-get download $pkg=$ver failed"; return 1; }
-		deb=$(ls "$CACHE/debs/${pkg}_${ver//:/%3a}_"*.deb 2>/dev/null | head -1 || true)
+# fetch_debs PKG...: the candidate versions into $CACHE/debs (one apt-cache
+# and at most one apt-get call); prints the .deb paths, one a line.
+fetch_debs() {
+	local p v deb missing=() all=()
+	mkdir -p "$CACHE/debs"
+	while read -r p v; do
+		deb=$(ls "$CACHE/debs/${p}_${v//:/%3a}_"*.deb 2>/dev/null | head -1 || true)
+		[ -n "$deb" ] || missing+=("$p=$v")
+		all+=("$p ${v//:/%3a}")
+	done < <(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$@" 2>/dev/null |
+		 awk '$1 == "Package:" { p = $2 } $1 == "Version:" { print p, $2 }')
+	[ ${#all[@]} -eq $# ] || { log "not all of $* are in the archive"; return 1; }
+	if [ ${#missing[@]} -gt 0 ]; then
+		(cd "$CACHE/debs" && apt-get "${APT_OPTS[@]}" -qq download "${missing[@]}") >&2 ||
+			{ log "apt-get download ${missing[*]} failed"; return 1; }
 	fi
-	[ -n "$deb" ] || { log "apt-get download $pkg gave no .deb"; return 1; }
-	echo "$deb"
+	for p in "${all[@]}"; do
+		deb=$(ls "$CACHE/debs/${p% *}_${p#* }_"*.deb 2>/dev/null | head -1 || true)
+		[ -n "$deb" ] || { log "no .deb for ${p% *}"; return 1; }
+		echo "$deb"
+	done
 }
+
+fetch_deb() { fetch_debs "$1"; }
 
 # ---- targets ----
 
 # resolve LINE FLAVOUR: sets HDR (headers package) and PKGS (it and the
 # linux-headers-*/linux-kbuild-*/linux-base-<abi>-* packages it depends on).
 resolve() {
-	local meta d seen i=0
+	local meta d seen
 	apt_opts "$(line_dist "$1")"
 	meta=$(line_meta "$1" "$2")
 	HDR=$(apt_deps "$meta" | grep '^linux-headers-[0-9]' | head -1 || true)
 	[ -n "$HDR" ] || { log "$1/$2: $meta depends on no linux-headers-<version> package"; return 1; }
 	PKGS=("$HDR")
 	seen=" $HDR "
-	while [ $i -lt ${#PKGS[@]} ]; do
-		for d in $(apt_deps "${PKGS[$i]}" | grep -E '^linux-(headers|kbuild|base)-[0-9]' || true); do
+	local level=("$HDR") next
+	while [ ${#level[@]} -gt 0 ]; do
+		next=()
+		for d in $(apt_deps "${level[@]}" | grep -E '^linux-(headers|kbuild|base)-[0-9]' | sort -u || true); do
 			case $seen in *" $d "*) continue ;; esac
 			seen+="$d "
 			PKGS+=("$d")
+			next+=("$d")
 		done
-		i=$((i + 1))
+		level=("${next[@]}")
 	done
 }
 
@@ -392,12 +403,9 @@ main() {
 		fi
 		root=$CACHE/root/$line
 		local debs=()
-		for d in "${PKGS[@]}"; do
-			deb=$(fetch_deb "$d") || { debs=(); break; }
-			debs+=("$deb")
-		done
-		if [ ${#debs[@]} -eq 0 ] || ! unpack "$line" "${debs[@]}"; then
-			printf '%-18s %-34s FAIL (cannot fetch/unpack %s)\n' "$t" "${HDR#linux-headers-}" "$d"
+		mapfile -t debs < <(fetch_debs "${PKGS[@]}" || true)
+		if [ ${#debs[@]} -ne ${#PKGS[@]} ] || ! unpack "$line" "${debs[@]}"; then
+			printf '%-18s %-34s FAIL (cannot fetch/unpack %s)\n' "$t" "${HDR#linux-headers-}" "${PKGS[*]}"
 			failed=1; continue
 		fi
 		kdir=$root/usr/src/$HDR
