@@ -11,8 +11,14 @@
 # are found by compile probes (probes/*.c, run by scripts/probe.sh) whose
 # results land in build/<release>/compat_probed.h.
 
+# The release as uname -r shows it: UTS_RELEASE (Debian's kernel.release
+# file holds the upstream version, 6.1.192, the same for every flavour).
 ifneq ($(KDIR),)
-KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+ifeq ($(KVER),)
+KVER := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+endif
 endif
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -22,7 +28,7 @@ BUILD := $(TOP)/build/$(KVER)
 SRCS  := Kbuild $(wildcard src/*.c src/*.h include/*.h)
 PROBES := $(wildcard probes/*.c)
 
-.PHONY: all modules clean probe check checkpatch sparse install \
+.PHONY: all modules clean probe check checkpatch sparse install matrix \
 	tools install-tools install-files install-dkms-src dist rpm deb
 
 all modules: $(BUILD)/nvme_mpath.ko
@@ -34,7 +40,7 @@ $(BUILD)/compat_probed.h: $(PROBES) scripts/probe.sh
 $(BUILD)/nvme_mpath.ko: $(SRCS) $(BUILD)/compat_probed.h
 	@mkdir -p $(BUILD)
 	cp -a Kbuild src include $(BUILD)/
-	$(MAKE) -C $(KDIR) M=$(BUILD) W=$(W) C=$(C) modules
+	$(MAKE) -C $(KDIR) M=$(BUILD) $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
 
 probe: $(BUILD)/compat_probed.h
 
@@ -136,6 +142,13 @@ rpm:
 # Debian packages (nvme-mpath-dkms, nvme-mpath-tools) in the parent directory.
 deb:
 	dpkg-buildpackage -us -uc -b
+
+# W=1 builds against the headers of every Debian kernel line reachable here
+# (5.10, 6.1, 6.12, 7.x; amd64, cloud-amd64, rt-amd64), fetched into
+# build/matrix-cache/ without installing anything: see scripts/matrix.sh.
+# MATRIX="6.12 7.x/rt-amd64" builds some of them.
+matrix:
+	scripts/matrix.sh $(MATRIX)
 
 clean:
 	rm -rf build

@@ -7,10 +7,12 @@
 #ifndef NVME_MPATH_COMPAT_H
 #define NVME_MPATH_COMPAT_H
 
+#include <linux/bio.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/fs.h>
+#include <linux/kobject.h>
 
 /* ---- block_device_operations and class_interface signatures ---- */
 
@@ -144,18 +146,109 @@ static inline struct gendisk *mpath_alloc_disk(struct mpath_limits *ml,
 #ifdef NVME_MPATH_HAVE_BLK_ALLOC_DISK_LIM
 	return blk_alloc_disk(&ml->lim, node);
 #else
+#ifdef NVME_MPATH_HAVE_BLK_ALLOC_DISK_NODE
 	struct gendisk *disk = blk_alloc_disk(node);
 
 	if (!disk)
 		return ERR_PTR(-ENOMEM);
+#else
+	/* A bio-based queue, then a disk with dynamic minors (partitions). */
+	struct request_queue *q = blk_alloc_queue(node);
+	struct gendisk *disk;
+
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+	disk = alloc_disk_node(0, node);
+	if (!disk) {
+		blk_cleanup_queue(q);
+		return ERR_PTR(-ENOMEM);
+	}
+	disk->flags |= GENHD_FL_EXT_DEVT;
+	disk->queue = q;
+#endif
 	disk->queue->limits = ml->lim;
 	blk_queue_write_cache(disk->queue, ml->wc, ml->fua);
 	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
 	if (ml->nowait)
 		blk_queue_flag_set(QUEUE_FLAG_NOWAIT, disk->queue);
+#ifdef NVME_MPATH_HAVE_QUEUE_FLAG_DISCARD
+	if (ml->lim.max_discard_sectors)
+		blk_queue_flag_set(QUEUE_FLAG_DISCARD, disk->queue);
+#endif
 	return disk;
 #endif
 }
+
+/*
+ * Drops the reference to a disk from mpath_alloc_disk(), after del_gendisk()
+ * if it was added.  Kernels with ->free_disk (5.18+) call @free_disk when the
+ * last reference goes.  Before that the caller's reference is the last one
+ * (nothing has the disk open: the group is dead and its openers are gone),
+ * so @free_disk is called here, and the queue mpath_alloc_disk() allocated
+ * is cleaned up; a disk that was never added must not drop the queue a
+ * second time (its slave_dir is made by device_add_disk() and never cleared).
+ */
+static inline void mpath_put_disk(struct gendisk *disk,
+				  void (*free_disk)(struct gendisk *disk))
+{
+#ifndef NVME_MPATH_HAVE_FREE_DISK
+	if (free_disk)
+		free_disk(disk);
+#endif
+#if !defined(NVME_MPATH_HAVE_BLK_ALLOC_DISK_LIM) && \
+	!defined(NVME_MPATH_HAVE_BLK_ALLOC_DISK_NODE)
+	blk_cleanup_queue(disk->queue);
+	if (!disk->slave_dir)
+		disk->queue = NULL;
+#endif
+	put_disk(disk);
+}
+
+#ifndef NVME_MPATH_HAVE_ADD_DISK_INT
+static inline int mpath_device_add_disk(struct device *parent,
+					struct gendisk *disk,
+					const struct attribute_group **groups)
+{
+	device_add_disk(parent, disk, groups);
+	return 0;
+}
+
+#define device_add_disk(parent, disk, groups) \
+	mpath_device_add_disk(parent, disk, groups)
+#endif
+
+/*
+ * Whether a disk has been fully added, or deleted.  Without GD_ADDED and
+ * GD_DEAD (before 5.16) GENHD_FL_UP says both: device_add_disk() sets it
+ * before the disk's device is added (and class interfaces hear of it), and
+ * del_gendisk() clears it.
+ */
+#ifdef NVME_MPATH_HAVE_DISK_STATE_BITS
+static inline bool mpath_disk_added(struct gendisk *disk)
+{
+	return test_bit(GD_ADDED, &disk->state);
+}
+
+static inline bool mpath_disk_dead(struct gendisk *disk)
+{
+	return test_bit(GD_DEAD, &disk->state);
+}
+#else
+static inline bool mpath_disk_added(struct gendisk *disk)
+{
+	return disk->flags & GENHD_FL_UP;
+}
+
+static inline bool mpath_disk_dead(struct gendisk *disk)
+{
+	return !(disk->flags & GENHD_FL_UP);
+}
+
+static inline bool disk_live(struct gendisk *disk)
+{
+	return disk->flags & GENHD_FL_UP;
+}
+#endif
 
 /* A path added to a live disk: shrink the disk's limits to fit it too. */
 static inline void mpath_limits_restack(struct gendisk *disk,
@@ -172,9 +265,99 @@ static inline void mpath_limits_restack(struct gendisk *disk,
 	blk_stack_limits(&q->limits, &bdev_get_queue(bdev)->limits, 0);
 	if (!test_bit(QUEUE_FLAG_NOWAIT, &bdev_get_queue(bdev)->queue_flags))
 		blk_queue_flag_clear(QUEUE_FLAG_NOWAIT, q);
+#ifdef NVME_MPATH_HAVE_QUEUE_FLAG_DISCARD
+	if (!q->limits.max_discard_sectors)
+		blk_queue_flag_clear(QUEUE_FLAG_DISCARD, q);
+#endif
 	blk_mq_unfreeze_queue(q);
 #endif
 }
+
+/* ---- kobjects ---- */
+
+#ifndef NVME_MPATH_HAVE_KOBJ_TYPE_CONST
+/* kobject_init() takes a const kobj_type from 6.2 on; it never writes it. */
+static inline void mpath_kobject_init(struct kobject *kobj,
+				      const struct kobj_type *ktype)
+{
+	kobject_init(kobj, (void *)ktype);
+}
+
+#define kobject_init(kobj, ktype)	mpath_kobject_init(kobj, ktype)
+#endif
+
+/* ---- bios ---- */
+
+/*
+ * ->submit_bio returns a blk_qc_t before 5.16.  MPATH_SUBMIT_BIO(fn) is what
+ * goes into the block_device_operations; "MPATH_DEFINE_SUBMIT_BIO(fn);",
+ * after fn, defines the wrapper it names there (calling fn checks its type).
+ */
+#define MPATH_CHECK_SUBMIT_BIO(fn) \
+	static_assert(__same_type(&(fn), void (*)(struct bio *)))
+#ifdef NVME_MPATH_HAVE_SUBMIT_BIO_VOID
+#define MPATH_SUBMIT_BIO(fn)		(fn)
+#define MPATH_DEFINE_SUBMIT_BIO(fn)	MPATH_CHECK_SUBMIT_BIO(fn)
+#else
+#define MPATH_SUBMIT_BIO(fn)		(fn##_qc)
+#define MPATH_DEFINE_SUBMIT_BIO(fn)			\
+static blk_qc_t fn##_qc(struct bio *bio)		\
+{							\
+	fn(bio);					\
+	return BLK_QC_T_NONE;				\
+}							\
+static_assert(1)
+#endif
+
+/* The disk a bio was submitted to: bi_bdev (5.12+) or bi_disk. */
+static inline struct gendisk *mpath_bio_disk(struct bio *bio)
+{
+#ifdef NVME_MPATH_HAVE_BIO_BI_BDEV
+	return bio->bi_bdev->bd_disk;
+#else
+	return bio->bi_disk;
+#endif
+}
+
+/*
+ * Skips the end-of-device check on the path (BIO_REMAPPED, 5.12+).  Before,
+ * the check is made against the path's own size, which is the disk's.
+ */
+static inline void mpath_bio_set_remapped(struct bio *bio)
+{
+#ifdef NVME_MPATH_HAVE_BIO_BI_BDEV
+	bio_set_flag(bio, BIO_REMAPPED);
+#endif
+}
+
+#ifndef NVME_MPATH_HAVE_BIO_ALLOC_BDEV
+static inline struct bio *bio_alloc_clone(struct block_device *bdev,
+					  struct bio *bio_src, gfp_t gfp,
+					  struct bio_set *bs)
+{
+	struct bio *bio = bio_clone_fast(bio_src, gfp, bs);
+
+	if (bio && bdev)
+		bio_set_dev(bio, bdev);
+	return bio;
+}
+
+static inline struct bio *mpath_bio_alloc(struct block_device *bdev,
+					  unsigned short nr_vecs,
+					  unsigned int opf, gfp_t gfp)
+{
+	struct bio *bio = bio_alloc(gfp, nr_vecs);
+
+	if (bio) {
+		bio_set_dev(bio, bdev);
+		bio->bi_opf = opf;
+	}
+	return bio;
+}
+
+#define bio_alloc(bdev, nr_vecs, opf, gfp) \
+	mpath_bio_alloc(bdev, nr_vecs, opf, gfp)
+#endif
 
 #ifndef NVME_MPATH_HAVE_BIO_SPLIT_TO_LIMITS
 static inline struct bio *bio_split_to_limits(struct bio *bio)

@@ -308,6 +308,7 @@ void mpath_io_exit(void);
 void mpath_kick_requeue(struct mpath_group *grp);
 void mpath_requeue_work(struct work_struct *work);
 void mpath_flush_requeue(struct mpath_group *grp);
+void mpath_free_disk(struct gendisk *disk);
 
 /* sysfs.c */
 int mpath_sysfs_add_group(struct mpath_group *grp);

@@ -25,7 +25,7 @@
 #include "nvme_mpath.h"
 
 static int mpath_show_from_groups(struct device *dev,
-				  const struct attribute_group **groups,
+				  const struct attribute_group *const *groups,
 				  const char *name, char *buf)
 {
 	const struct attribute_group *grp;

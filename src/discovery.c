@@ -142,7 +142,7 @@ int mpath_discovery_start(void)
 		return PTR_ERR(disk);
 	mpath_intf.class = disk_to_dev(disk)->class;
 	mpath_disk_type = disk_to_dev(disk)->type;
-	put_disk(disk);
+	mpath_put_disk(disk, NULL);
 
 	INIT_WORK(&mpath_event_work, mpath_event_fn);
 	mpath_intf.add_dev = mpath_add_dev;

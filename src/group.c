@@ -189,7 +189,7 @@ static void mpath_group_destroy(struct mpath_group *grp)
 		mpath_group_drop_path(grp, path);
 	/* No path left: whatever still waits fails now. */
 	mpath_flush_requeue(grp);
-	put_disk(grp->disk);
+	mpath_put_disk(grp->disk, mpath_free_disk);
 }
 
 /* Adds a claimed path to a group whose disk is live. */
@@ -357,7 +357,7 @@ out_put_disk:
 	synchronize_rcu();
 	grp->disk = NULL;
 	disk->private_data = NULL;
-	put_disk(disk);
+	mpath_put_disk(disk, NULL);
 out_release:
 	list_for_each_entry_safe(path, ptmp, &claimed, node) {
 		list_del(&path->node);
@@ -377,9 +377,9 @@ static bool mpath_disk_wait_added(struct gendisk *disk)
 	int i;
 
 	for (i = 0; i < 250; i++) {
-		if (test_bit(GD_DEAD, &disk->state))
+		if (mpath_disk_dead(disk))
 			return false;
-		if (test_bit(GD_ADDED, &disk->state))
+		if (mpath_disk_added(disk))
 			return true;
 		msleep(20);
 	}

@@ -164,7 +164,7 @@ static void mpath_dispatch(const struct mpath_io_state *st, gfp_t gfp)
 	 * every path's; skip it on the path.  A path being deleted has its
 	 * capacity zeroed first, and its I/O fails over either way.
 	 */
-	bio_set_flag(clone, BIO_REMAPPED);
+	mpath_bio_set_remapped(clone);
 
 	if (unlikely(!path)) {
 		mpath_no_path(io);
@@ -197,12 +197,14 @@ static void mpath_submit_bio(struct bio *bio)
 	if (!bio)
 		return;
 	st.orig = bio;
-	st.grp = bio->bi_bdev->bd_disk->private_data;
+	st.grp = mpath_bio_disk(bio)->private_data;
 	st.start_time = bio_start_io_acct(bio);
 	st.wait_since = 0;
 	st.last_status = BLK_STS_OK;
 	mpath_dispatch(&st, (bio->bi_opf & REQ_NOWAIT) ? GFP_NOWAIT : GFP_NOIO);
 }
+
+MPATH_DEFINE_SUBMIT_BIO(mpath_submit_bio);
 
 /* Sends every waiting bio again: to a path, back to waiting, or to fail. */
 void mpath_requeue_work(struct work_struct *work)
@@ -259,7 +261,7 @@ static void mpath_release(MPATH_RELEASE_ARGS)
 		mpath_schedule_update();
 }
 
-static void mpath_free_disk(struct gendisk *disk)
+void mpath_free_disk(struct gendisk *disk)
 {
 	struct mpath_group *grp = disk->private_data;
 
@@ -269,10 +271,12 @@ static void mpath_free_disk(struct gendisk *disk)
 
 const struct block_device_operations mpath_fops = {
 	.owner		= THIS_MODULE,
-	.submit_bio	= mpath_submit_bio,
+	.submit_bio	= MPATH_SUBMIT_BIO(mpath_submit_bio),
 	.open		= mpath_open,
 	.release	= mpath_release,
+#ifdef NVME_MPATH_HAVE_FREE_DISK
 	.free_disk	= mpath_free_disk,
+#endif
 };
 
 int mpath_io_init(void)

@@ -24,10 +24,11 @@ ctrl_wait_state ${TCP_CTRL[4420]} connecting 20 || fail "${TCP_CTRL[4420]} is $(
 
 nb=/sys/kernel/config/nullb/nullb_small
 mkdir $nb && echo 64 > $nb/size && echo 1 > $nb/memory_backed && echo 1 > $nb/power || fail "cannot make a 64 MiB null_blk"
-wait_for 10 test -b /dev/nullb_small || fail "no /dev/nullb_small"
+wait_for 10 nullb_dev nullb_small >/dev/null || fail "no block device for null_blk nullb_small"
+small=$(nullb_dev nullb_small)
 ns=$NVMET/subsystems/$TCP_NQN/namespaces/1
 uuid=$(cat $ns/device_uuid)
-echo 0 > $ns/enable && echo /dev/nullb_small > $ns/device_path && echo 1 > $ns/enable || fail "cannot move NSID 1"
+echo 0 > $ns/enable && echo "$small" > $ns/device_path && echo 1 > $ns/enable || fail "cannot move NSID 1"
 [ "$(cat $ns/device_uuid)" = "$uuid" ] || fail "namespace UUID changed"
 # the target freed A's cntlid when the port went; do not hand it out again
 echo 100 > $NVMET/subsystems/$TCP_NQN/attr_cntlid_min || fail "cannot raise cntlid_min"

@@ -101,6 +101,14 @@ ctrl_wait_state() { wait_for "${3:-30}" ctrl_is "$1" "$2"; }
 ctrl_reset() { log "reset $1"; echo 1 > "/sys/class/nvme/$1/reset_controller"; }
 ctrl_delete() { log "delete $1"; echo 1 > "/sys/class/nvme/$1/delete_controller"; }
 dmesg_has() { dmesg | grep -Eq "$1"; }
+# block device of the configfs null_blk NAME: /dev/NAME where null_blk names
+# the disk after its directory (6.x), else /dev/nullb<index> (5.10)
+nullb_dev() {
+	local idx
+	if [ -b "/dev/$1" ]; then echo "/dev/$1"; return 0; fi
+	idx=$(cat "/sys/kernel/config/nullb/$1/index" 2>/dev/null) || return 1
+	[ -b "/dev/nullb$idx" ] && echo "/dev/nullb$idx"
+}
 
 # nvme_reload [nvme_core params]: unload nvme-tcp/nvme/nvme_mpath/nvme_core
 # and load nvme_core with the given parameters (e.g. multipath=Y) and nvme.
@@ -122,6 +130,7 @@ TCP_HOSTNQN=${TCP_HOSTNQN:-nqn.2014-08.org.nvmexpress:uuid:$TCP_HOSTID}
 declare -A TCP_CTRL=()          # TCP_CTRL[port]=nvmeX after tcp_connect
 TCP_PORTS=()
 TCP_NS_DEVS=()                  # null_blk devices backing namespaces 1..n
+TCP_NS_NAMES=()                 # their configfs names (nullb_tcp1..n)
 TCP_RECONNECT_DELAY=1
 TCP_CTRL_LOSS_TMO=30
 
@@ -133,7 +142,7 @@ TCP_CTRL_LOSS_TMO=30
 # optimized), then (connect=1) connects every port as its own host
 # controller. Prints "PORT nvmeX" per port and fills TCP_CTRL[PORT].
 tcp_target_setup() {
-	local ports=4420,4421 ns=1 size=256 connect=1 kv i p pid dev
+	local ports=4420,4421 ns=1 size=256 connect=1 kv i p pid dev node
 	for kv in "$@"; do
 		case $kv in
 		ports=*) ports=${kv#*=} ;;
@@ -156,17 +165,19 @@ tcp_target_setup() {
 	local sub=$NVMET/subsystems/$TCP_NQN
 	mkdir "$sub" || fail "cannot create nvmet subsystem $TCP_NQN"
 	echo 1 > "$sub/attr_allow_any_host"
-	TCP_NS_DEVS=()
+	TCP_NS_DEVS=() TCP_NS_NAMES=()
 	for ((i = 1; i <= ns; i++)); do
 		dev=nullb_tcp$i
 		mkdir /sys/kernel/config/nullb/$dev || fail "cannot create null_blk $dev"
 		echo "$size" > /sys/kernel/config/nullb/$dev/size
 		echo 1 > /sys/kernel/config/nullb/$dev/memory_backed
 		echo 1 > /sys/kernel/config/nullb/$dev/power || fail "cannot power on $dev"
-		wait_for 10 test -b /dev/$dev || fail "/dev/$dev did not appear"
-		TCP_NS_DEVS+=("/dev/$dev")
+		wait_for 10 nullb_dev "$dev" >/dev/null || fail "null_blk $dev: no block device appeared"
+		node=$(nullb_dev "$dev")
+		TCP_NS_DEVS+=("$node")
+		TCP_NS_NAMES+=("$dev")
 		mkdir "$sub/namespaces/$i"
-		echo "/dev/$dev" > "$sub/namespaces/$i/device_path"
+		echo "$node" > "$sub/namespaces/$i/device_path"
 		echo 1 > "$sub/namespaces/$i/enable" || fail "cannot enable namespace $i"
 	done
 	pid=0
@@ -257,11 +268,11 @@ tcp_target_teardown() {
 		[ -d "$d" ] && { echo 0 > "$d/enable"; rmdir "$d"; }
 	done
 	rmdir "$NVMET/subsystems/$TCP_NQN" 2>/dev/null
-	for d in "${TCP_NS_DEVS[@]}"; do
-		d=/sys/kernel/config/nullb/${d#/dev/}
+	for d in "${TCP_NS_NAMES[@]}"; do
+		d=/sys/kernel/config/nullb/$d
 		echo 0 > "$d/power"; rmdir "$d"
 	done
-	TCP_NS_DEVS=(); TCP_CTRL=()
+	TCP_NS_DEVS=(); TCP_NS_NAMES=(); TCP_CTRL=()
 	return 0
 }
 

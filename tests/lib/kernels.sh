@@ -6,14 +6,25 @@
 #
 #   6.1   -> whatever linux-image-amd64      depends on (linux-image-6.1.0-NN-amd64)
 #   6.12  -> whatever linux-image-6.12-amd64 depends on (linux-image-6.12.NNN+deb12-amd64)
+#   5.10  -> whatever bullseye's linux-image-amd64 depends on (linux-image-5.10.0-NN-amd64,
+#            bullseye-security), through the private apt of scripts/matrix.sh
+#            (this machine's apt has no bullseye); its headers are not installed
+#            but unpacked into build/matrix-cache/, and the module is built with
+#            this machine's gcc (Debian 11's gcc-10 is not on Debian 12).
+#            Not a default line: tests/run -k 5.10.
 #
-# kernel_lines            prints the known line names ("6.1 6.12")
+# kernel_lines            prints the default line names ("6.1 6.12")
 # kernel_meta LINE        prints the meta package of a line
 # kernel_version LINE     prints the resolved version string, e.g. 6.1.0-56-amd64
 #                         (headers package = linux-headers-<version>,
 #                          image package   = linux-image-<version>)
+# kernel_apt_get LINE ARGS...   apt-get with the line's apt configuration
+# kernel_make_args LINE   extra make arguments to build the module for the line
+#                         (none for 6.1/6.12: their headers are installed)
 
 KERNEL_LINES="6.1 6.12"
+KERNEL_EXTRA_LINES="5.10"
+KERNELS_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 kernel_lines() { echo "$KERNEL_LINES"; }
 
@@ -21,7 +32,8 @@ kernel_meta() {
 	case "$1" in
 	6.1) echo linux-image-amd64 ;;
 	6.12) echo linux-image-6.12-amd64 ;;
-	*) echo "kernels.sh: unknown kernel line '$1' (known: $KERNEL_LINES)" >&2; return 1 ;;
+	5.10) echo linux-image-amd64 ;;
+	*) echo "kernels.sh: unknown kernel line '$1' (known: $KERNEL_LINES $KERNEL_EXTRA_LINES)" >&2; return 1 ;;
 	esac
 }
 
@@ -29,11 +41,41 @@ kernel_version() {
 	local meta dep
 	meta=$(kernel_meta "$1") || return 1
 	# "Depends: linux-image-6.1.0-56-amd64" (first linux-image-* dependency)
-	dep=$(apt-cache depends "$meta" 2>/dev/null |
+	dep=$(kernel_apt_cache "$1" depends "$meta" 2>/dev/null |
 		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
 	if [ -z "$dep" ]; then
 		echo "kernels.sh: cannot resolve $meta via apt-cache (run apt-get update?)" >&2
 		return 1
 	fi
 	echo "${dep#linux-image-}"
+}
+
+kernel_apt_cache() {
+	local line=$1; shift
+	case $line in
+	5.10) "$KERNELS_REPO/scripts/matrix.sh" --apt bullseye apt-cache "$@" ;;
+	*) apt-cache "$@" ;;
+	esac
+}
+
+kernel_apt_get() {
+	local line=$1; shift
+	case $line in
+	5.10) "$KERNELS_REPO/scripts/matrix.sh" --apt bullseye apt-get "$@" ;;
+	*) apt-get "$@" ;;
+	esac
+}
+
+kernel_make_args() {
+	local ver kdir
+	case $1 in
+	5.10)
+		ver=$(kernel_version "$1") || return 1
+		kdir=$KERNELS_REPO/build/matrix-cache/root/5.10/usr/src/linux-headers-$ver
+		if [ ! -e "$kdir/Makefile" ]; then
+			"$KERNELS_REPO/scripts/matrix.sh" -n 5.10/amd64 >&2 || return 1
+		fi
+		echo "KDIR=$kdir CC=gcc"
+		;;
+	esac
 }

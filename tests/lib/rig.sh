@@ -56,7 +56,7 @@ _rig_kernel_prepare() {
 		rig_log "fetching linux-image-$KVER"
 		rm -rf "$dir" && mkdir -p "$dir/deb" || return 1
 		# apt's _apt user must be able to write there; it isn't worth a warning
-		(cd "$dir/deb" && apt-get download -q "linux-image-$KVER" 2>&1 |
+		(cd "$dir/deb" && kernel_apt_get "$line" download -q "linux-image-$KVER" 2>&1 |
 			grep -v 'Download is performed unsandboxed') || true
 		deb=$(ls "$dir"/deb/linux-image-*.deb 2>/dev/null | head -1)
 		[ -n "$deb" ] || { rig_log "apt-get download linux-image-$KVER failed"; return 1; }
@@ -112,11 +112,15 @@ _rig_initramfs() {
 rig_module_build() {
 	local log=${1:-/dev/null}
 	KMODULE=
+	: > "$log"
 	if [ ! -e "$RIG_SRC/Makefile" ]; then
 		echo "no $RIG_SRC/Makefile: nvme_mpath.ko not built" > "$log"
 		return 0
 	fi
-	if ! rig_locked module-build make -C "$RIG_SRC" KVER="$KVER" > "$log" 2>&1; then
+	local args
+	args=$(kernel_make_args "$RIG_LINE" 2>>"$log") || return 1
+	# shellcheck disable=SC2086 # KDIR=... CC=... words
+	if ! rig_locked module-build make -C "$RIG_SRC" KVER="$KVER" $args >> "$log" 2>&1; then
 		return 1
 	fi
 	KMODULE=$RIG_SRC/build/$KVER/nvme_mpath.ko
