@@ -222,7 +222,8 @@ int mpath_pathset_rebuild(struct mpath_group *grp)
 	old = rcu_replace_pointer(grp->pset, ps, lockdep_is_held(&mpath_mutex));
 	if (ps) {
 		if (grp->no_path_since)
-			grp->no_path_total += jiffies - grp->no_path_since;
+			WRITE_ONCE(grp->no_path_total, grp->no_path_total +
+				   jiffies - grp->no_path_since);
 		WRITE_ONCE(grp->no_path_since, 0);
 		mpath_kick_requeue(grp);
 	} else if (!grp->no_path_since) {

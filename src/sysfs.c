@@ -96,14 +96,16 @@ static ssize_t no_path_ms_show(struct kobject *kobj, struct kobj_attribute *a,
 			       char *buf)
 {
 	struct mpath_group *grp = mpath_kobj_to_group(kobj);
-	unsigned long total, since;
+	unsigned long total = READ_ONCE(grp->no_path_total);
+	unsigned long since = READ_ONCE(grp->no_path_since);
 
-	mutex_lock(&mpath_mutex);
-	total = grp->no_path_total;
-	since = grp->no_path_since;
-	if (since && grp->nr_paths)
+	/*
+	 * No mpath_mutex: the group's teardown holds it while it removes this
+	 * file, which waits for readers.  A racing update may be off by one
+	 * episode's length for one read.
+	 */
+	if (since && READ_ONCE(grp->nr_paths))
 		total += jiffies - since;
-	mutex_unlock(&mpath_mutex);
 	return sysfs_emit(buf, "%u\n", jiffies_to_msecs(total));
 }
 
