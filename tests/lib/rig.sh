@@ -183,11 +183,12 @@ rig_qemu_args() {
 	done
 }
 
-# Guest kernel command line: defaults plus the case's "#@ cmdline:"; a case
+# Guest kernel command line: defaults plus the case's "#@ cmdline:" and, for
+# the kernel line being run, "#@ cmdline-<line>:" (e.g. cmdline-5.10); a case
 # setting nvme_core.multipath replaces the default multipath=N.
 rig_cmdline() {
 	local extra base
-	extra=$(rig_case_header "$1" cmdline | tr '\n' ' ')
+	extra=$( { rig_case_header "$1" cmdline; rig_case_header "$1" "cmdline-${RIG_LINE:-}"; } | tr '\n' ' ')
 	# slub_debug on the kmalloc caches (where the module's objects live):
 	# red zones and poisoning turn a stray write into a "BUG kmalloc-..." line
 	base="console=ttyS0,115200 panic=-1 loglevel=7 printk.time=1 no_timer_check sysctl.kernel.hung_task_timeout_secs=20 slub_debug=FZP,kmalloc-*"
