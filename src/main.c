@@ -194,7 +194,12 @@ static int __init mpath_init(void)
 	mpath_wq = alloc_ordered_workqueue("nvme_mpath", WQ_MEM_RECLAIM);
 	if (!mpath_wq)
 		return -ENOMEM;
-	mpath_io_wq = alloc_workqueue("nvme_mpath_io", WQ_MEM_RECLAIM, 0);
+	/*
+	 * Unbound: a requeue may run on any CPU.  Naming it matters from 7.x
+	 * on, which warns about a workqueue neither WQ_UNBOUND nor WQ_PERCPU.
+	 */
+	mpath_io_wq = alloc_workqueue("nvme_mpath_io",
+				      WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!mpath_io_wq) {
 		ret = -ENOMEM;
 		goto out_wq;

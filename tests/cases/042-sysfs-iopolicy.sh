@@ -26,7 +26,11 @@ sum_ios() { local s t=0; for s in $(mp_slaves $MP); do t=$((t + $(mp_path_attr $
 ios_of() { mp_path_attr $MP $1 ios; }
 a=$(mp_slaves $MP | sed -n 1p) b=$(mp_slaves $MP | sed -n 2p)
 
-fio_verify_start /dev/$MP 32
+s0=$(sum_ios)
+io_started() { [ "$(sum_ios)" -gt "$s0" ]; }
+fio_verify_start /dev/$MP 40
+# fio takes seconds to start when the host is loaded: measure from its first I/O
+wait_for 20 io_started || fail "fio did no I/O in 20 s"
 for pol in round-robin numa queue-depth round-robin numa queue-depth round-robin; do
 	echo $pol > $f || fail "cannot set $pol"
 	a0=$(ios_of $a) b0=$(ios_of $b)

@@ -12,6 +12,11 @@
 #            but unpacked into build/matrix-cache/, and the module is built with
 #            this machine's gcc (Debian 11's gcc-10 is not on Debian 12).
 #            Not a default line: tests/run -k 5.10.
+#   7.x   -> whatever sid's linux-image-amd64 depends on (linux-image-7.N...-amd64),
+#            the same way as 5.10; its headers' kbuild tools are rebuilt from
+#            linux-source and its config re-evaluated for this machine's gcc
+#            by scripts/matrix.sh (sid's gcc is newer).  Not a default line:
+#            tests/run -k 7.x.
 #
 # kernel_lines            prints the default line names ("6.1 6.12")
 # kernel_meta LINE        prints the meta package of a line
@@ -23,7 +28,7 @@
 #                         (none for 6.1/6.12: their headers are installed)
 
 KERNEL_LINES="6.1 6.12"
-KERNEL_EXTRA_LINES="5.10"
+KERNEL_EXTRA_LINES="5.10 7.x"
 KERNELS_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 kernel_lines() { echo "$KERNEL_LINES"; }
@@ -32,7 +37,7 @@ kernel_meta() {
 	case "$1" in
 	6.1) echo linux-image-amd64 ;;
 	6.12) echo linux-image-6.12-amd64 ;;
-	5.10) echo linux-image-amd64 ;;
+	5.10|7.x) echo linux-image-amd64 ;;
 	*) echo "kernels.sh: unknown kernel line '$1' (known: $KERNEL_LINES $KERNEL_EXTRA_LINES)" >&2; return 1 ;;
 	esac
 }
@@ -54,6 +59,7 @@ kernel_apt_cache() {
 	local line=$1; shift
 	case $line in
 	5.10) "$KERNELS_REPO/scripts/matrix.sh" --apt bullseye apt-cache "$@" ;;
+	7.x) "$KERNELS_REPO/scripts/matrix.sh" --apt sid apt-cache "$@" ;;
 	*) apt-cache "$@" ;;
 	esac
 }
@@ -62,6 +68,7 @@ kernel_apt_get() {
 	local line=$1; shift
 	case $line in
 	5.10) "$KERNELS_REPO/scripts/matrix.sh" --apt bullseye apt-get "$@" ;;
+	7.x) "$KERNELS_REPO/scripts/matrix.sh" --apt sid apt-get "$@" ;;
 	*) apt-get "$@" ;;
 	esac
 }
@@ -69,12 +76,11 @@ kernel_apt_get() {
 kernel_make_args() {
 	local ver kdir
 	case $1 in
-	5.10)
+	5.10|7.x)
 		ver=$(kernel_version "$1") || return 1
-		kdir=$KERNELS_REPO/build/matrix-cache/root/5.10/usr/src/linux-headers-$ver
-		if [ ! -e "$kdir/Makefile" ]; then
-			"$KERNELS_REPO/scripts/matrix.sh" -n 5.10/amd64 >&2 || return 1
-		fi
+		kdir=$KERNELS_REPO/build/matrix-cache/root/$1/usr/src/linux-headers-$ver
+		# fetches, unpacks, fixes up (7.x: host tools, config for gcc 12)
+		"$KERNELS_REPO/scripts/matrix.sh" -n "$1/amd64" >&2 || return 1
 		echo "KDIR=$kdir CC=gcc"
 		;;
 	esac

@@ -60,10 +60,27 @@ _rig_kernel_prepare() {
 			grep -v 'Download is performed unsandboxed') || true
 		deb=$(ls "$dir"/deb/linux-image-*.deb 2>/dev/null | head -1)
 		[ -n "$deb" ] || { rig_log "apt-get download linux-image-$KVER failed"; return 1; }
-		dpkg-deb -x "$deb" "$KROOT" || return 1
+		# sid (7.x) splits the kernel: linux-image-<ver> is then a small
+		# package, vmlinuz is in linux-binary-<ver>, the modules in
+		# linux-modules-<ver>, System.map/modules.* in linux-base-<ver>
+		for p in binary modules base; do
+			(cd "$dir/deb" && kernel_apt_get "$line" download -q "linux-$p-$KVER" 2>&1 |
+				grep -v -e 'Download is performed unsandboxed' -e 'Unable to locate' \
+					-e "Couldn't find any package") || true
+		done
+		for deb in "$dir"/deb/*.deb; do
+			dpkg-deb -x "$deb" "$KROOT" || return 1
+		done
+		# merged-/usr layout (usr/lib/modules): depmod/modprobe -b look in lib/
+		if [ -d "$KROOT/usr/lib/modules/$KVER" ] && [ ! -e "$KROOT/lib/modules" ]; then
+			mkdir -p "$KROOT/lib" && ln -s ../usr/lib/modules "$KROOT/lib/modules" || return 1
+		fi
 		depmod -b "$KROOT" "$KVER" || return 1
-		rm -f "$deb"
+		rm -f "$dir"/deb/*.deb
 		touch "$dir/.extracted"
+	fi
+	if [ ! -e "$KIMAGE" ] && [ -e "$KROOT/usr/lib/modules/$KVER/vmlinuz" ]; then
+		KIMAGE=$KROOT/usr/lib/modules/$KVER/vmlinuz
 	fi
 	[ -r "$KIMAGE" ] || { rig_log "no $KIMAGE"; return 1; }
 }
