@@ -6,13 +6,15 @@
 # error, and the path is used again after the resets.
 #
 # 5.10: its nvme-pci keeps the shadow doorbell buffers (QEMU's controller
-# offers them) across a reset without clearing them - upstream fixed that in
-# 6.0 ("nvme-pci: clear shadow doorbell memory on resets"), Debian's 5.10
-# does not have it - so commands sent just after a reset can be lost by the
+# offers them) across a reset without clearing them - fixed upstream in 2022
+# ("nvme-pci: clear shadow doorbell memory on resets", in Debian 12's 6.1 and
+# 6.12, not in Debian 11's 5.10) - so commands sent just after a reset can be lost by the
 # controller; the same happens on the bare nvme0n1 without nvme_mpath.  Only
 # nvme-core's timeout handling (abort, then controller reset, then the
 # commands fail) gets them back, so on 5.10 the case lowers io_timeout to 5 s
-# and checks that such commands, too, end in a clean failover.
+# and checks that such commands, too, end in a clean failover; if the path
+# then stays failed, that a PCI remove + rescan of the controller (fresh
+# buffers, see nvme_mpath(4)) brings it back.
 #@ topology: qemu2
 #@ timeout: 300
 #@ cmdline-5.10: nvme_core.io_timeout=5
@@ -33,10 +35,24 @@ done
 if [ "$RIG_LINE" = 5.10 ]; then
 	# The reset controller may stay unable to run commands (see above): the
 	# path must then stay failed, its probes time out, I/O goes elsewhere.
+	# What nvme_mpath(4) tells the admin to do then: remove the controller's
+	# PCI device and rescan (fresh doorbell buffers); the new path is taken.
 	fio_verify_wait || fail "fio saw errors during controller resets"
 	st=$(mp_path_attr $MP $p state)
 	if [ "$st" != usable ]; then
-		pass "5.10: 3 resets of $ctrl under fio: clean, $(mp_attr $MP failovers) failovers; $p $st (its controller loses commands after resets: nvme-pci shadow doorbells)"
+		log "5.10: $p $st after the resets (its controller loses commands); PCI remove + rescan"
+		other=$(mp_slaves $MP | grep -vx "$p")
+		pci=$(basename "$(readlink -f /sys/class/nvme/$ctrl/device)")
+		echo 1 > /sys/bus/pci/devices/$pci/remove || fail "cannot remove $pci"
+		mp_wait_slaves $MP 1 60 || fail "$p not released after removing $pci"
+		echo 1 > /sys/bus/pci/rescan
+		mp_wait_slaves $MP 2 60 || fail "no second path after the PCI rescan: $(mp_slaves $MP | xargs)"
+		p=$(mp_slaves $MP | grep -vx "$other")
+		wait_for 20 mp_path_state_is $MP $p usable || fail "new path $p: $(mp_path_attr $MP $p state)"
+		ios=$(mp_path_attr $MP $p ios)
+		fio_verify /dev/$MP 4
+		[ "$(mp_path_attr $MP $p ios)" -gt "$ios" ] || fail "new path $p carries no I/O"
+		pass "5.10: 3 resets of $ctrl under fio: clean, $(mp_attr $MP failovers) failovers; $st path back as $p after PCI remove + rescan"
 	fi
 fi
 wait_for 40 mp_path_state_is $MP $p usable || fail "path $p not usable after resets: $(mp_path_attr $MP $p state)"
