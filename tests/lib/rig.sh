@@ -46,7 +46,7 @@ rig_locked() {
 
 rig_kernel_prepare() { rig_locked cache _rig_kernel_prepare "$@"; }
 _rig_kernel_prepare() {
-	local line=$1 dir deb
+	local line=$1 dir deb p
 	KVER=$(kernel_version "$line") || return 1
 	dir=$RIG_CACHE/$KVER
 	KROOT=$dir/root
