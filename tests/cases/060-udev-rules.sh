@@ -25,9 +25,7 @@
 . "$(dirname "$0")/../lib/mpath.sh"
 
 PKG=/mnt/rig/packaging
-UDEVD=/lib/systemd/systemd-udevd
 [ -d "$PKG/udev" ] || fail "no $PKG/udev in the stage (tests/lib/rig.sh rig_stage)"
-[ -x "$UDEVD" ] || fail "no $UDEVD on the host (tests/setup installs udev)"
 command -v lvm > /dev/null || fail "no lvm on the host (tests/setup installs lvm2)"
 
 mkdir -p /run/udev/rules.d
@@ -37,11 +35,7 @@ done
 grep -q "$PKG/udev/nvme-mpath-udev id" /run/udev/rules.d/63-nvme-mpath.rules ||
 	fail "could not point 63-nvme-mpath.rules at the staged helper"
 
-# the case runs in a chroot of the host's /: udevadm ignores requests there
-export SYSTEMD_IGNORE_CHROOT=1
-log "starting systemd-udevd ($($UDEVD --version))"
-$UDEVD --daemon --resolve-names=never || fail "systemd-udevd did not start"
-wait_for 10 udevadm control --ping || fail "systemd-udevd does not answer"
+udevd_start
 settle() { udevadm settle -t 60 || log "udevadm settle timed out"; }
 run udevadm trigger --action=add --subsystem-match=block
 settle

@@ -21,7 +21,6 @@
 . "$(dirname "$0")/../lib/mpath.sh"
 
 PKG=/mnt/rig/packaging
-UDEVD=/lib/systemd/systemd-udevd
 [ -f "$PKG/udev/71-nvme-mpath-ana.rules" ] || fail "no 71-nvme-mpath-ana.rules in the stage"
 [ -x "$ANA_HELPER" ] || fail "no $ANA_HELPER in the guest"
 [ ! -e /run/systemd/system ] || fail "systemd runs in the guest: the rule would start a unit"
@@ -38,9 +37,7 @@ grep -q /tmp/ana-wrap /run/udev/rules.d/71-nvme-mpath-ana.rules || fail "could n
 
 tcp_target_setup ports=4420,4421 ns=1 size=128 > /dev/null
 ana_set 4421 non-optimized
-export SYSTEMD_IGNORE_CHROOT=1
-$UDEVD --daemon --resolve-names=never || fail "systemd-udevd did not start"
-wait_for 10 udevadm control --ping || fail "systemd-udevd does not answer"
+udevd_start
 mpath_load iopolicy=round-robin path_check_interval=1
 a=$(disks_of_ctrl "${TCP_CTRL[4420]}") b=$(disks_of_ctrl "${TCP_CTRL[4421]}")
 wait_for 20 _mp_of_disk_exists $a || fail "no multipath disk holds $a"

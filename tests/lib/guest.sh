@@ -359,3 +359,16 @@ mp_slaves() { ls "/sys/block/$1/slaves" 2>/dev/null; }
 _mp_nslaves() { [ "$(mp_slaves "$1" | wc -l)" -eq "$2" ]; }
 # mp_wait_slaves MP COUNT [TIMEOUT]: wait until MP has exactly COUNT paths
 mp_wait_slaves() { wait_for "${3:-30}" _mp_nslaves "$1" "$2"; }
+
+# udevd_start: run the host's systemd-udevd in the guest (rules from
+# /lib/udev/rules.d and whatever the case put in /run/udev/rules.d) and wait
+# until it answers.  The case runs in a chroot of the host's /, where udevadm
+# ignores requests unless SYSTEMD_IGNORE_CHROOT is set (exported for the case).
+UDEVD=/lib/systemd/systemd-udevd
+udevd_start() {
+	[ -x "$UDEVD" ] || fail "no $UDEVD on the host (tests/setup installs udev)"
+	export SYSTEMD_IGNORE_CHROOT=1
+	log "starting systemd-udevd ($($UDEVD --version))"
+	$UDEVD --daemon --resolve-names=never || fail "systemd-udevd did not start"
+	wait_for 10 udevadm control --ping || fail "systemd-udevd does not answer"
+}
