@@ -43,6 +43,7 @@ extern unsigned int mpath_no_path_timeout;	/* seconds */
 extern unsigned int mpath_check_interval;	/* seconds */
 extern char *mpath_single_path_subsys;
 extern unsigned int mpath_ana_transition_timeout;	/* seconds, 0: ANATT */
+extern unsigned int mpath_max_retries;		/* nvme_core's max_retries */
 
 /*
  * ANA states, as the NVMe specification numbers them.  nvme-core does not
@@ -151,6 +152,19 @@ struct mpath_path {
 	struct mpath_path_stats __percpu *stats;
 	atomic64_t errors;		/* path errors seen on it */
 	atomic64_t failovers;		/* bios moved away from it */
+	atomic64_t cmd_errors;		/* command errors: the path was fine */
+	atomic64_t cmd_retries;		/* retryable statuses resent */
+
+	/*
+	 * Verification reads (probes), ktime ns: when the one in flight or
+	 * the last one started, and the start time of the last that worked
+	 * and of the last that failed.  A probe that started after an error
+	 * tells whether the path itself still works.
+	 */
+	u64 probe_start_ns;
+	u64 probe_ok_ns;
+	u64 probe_fail_ns;
+	u64 ana_report_ns;		/* last ANA state the helper wrote */
 
 	/* ANA, as reported by the helper; read locklessly. */
 	u8 ana_state;			/* enum mpath_ana_state */
@@ -226,18 +240,29 @@ struct mpath_group {
 	struct kobject *paths_kobj;	/* .../mpath/paths */
 	atomic64_t failovers;
 	atomic64_t requeued;		/* bios that waited for a path */
+	atomic64_t cmd_failed;		/* bios returned with a command error */
+	atomic64_t no_path_failed;	/* bios failed: no usable path in time */
+	u64 ns_failing_ns;		/* every path fails, all live: since */
 };
 
 /*
  * Per-bio context, in front of the clone sent to a path (bio_set front_pad).
  * The original bio is never touched until it completes.
  */
+/* Paths a bio may be tried on after command-or-path ("unclear") errors. */
+#define MPATH_MAX_TRIES		4
+
 struct mpath_io_state {
 	struct bio *orig;
 	struct mpath_group *grp;
 	unsigned long start_time;	/* for disk accounting */
 	unsigned long wait_since;	/* jiffies of first failure/wait; 0 = none */
 	blk_status_t last_status;
+	u8 nr_tried;
+	u8 retries;			/* BLK_STS_TARGET resends */
+	/* Paths the bio failed on with an unclear error: each holds a ref. */
+	struct mpath_path *tried[MPATH_MAX_TRIES];
+	u64 tried_ns[MPATH_MAX_TRIES];	/* when it failed there */
 };
 
 struct mpath_io {
@@ -285,6 +310,9 @@ void mpath_path_destroy(struct mpath_path *path);
 void mpath_path_free(struct mpath_path *path);
 void mpath_path_fail(struct mpath_path *path, blk_status_t status);
 void mpath_path_check(struct mpath_path *path);
+bool mpath_path_ctrl_live(struct mpath_path *path);
+void mpath_path_verify(struct mpath_path *path, u64 since_ns);
+void mpath_group_judge_paths(struct mpath_group *grp);
 bool mpath_path_usable(const struct mpath_path *path);
 enum mpath_path_state mpath_path_state(const struct mpath_path *path);
 long mpath_path_inflight(struct mpath_path *path);
@@ -296,6 +324,8 @@ void mpath_path_report(struct mpath_path *path, const char *event);
 
 /* selector.c */
 struct mpath_path *mpath_select_path(struct mpath_group *grp);
+struct mpath_path *mpath_select_untried(struct mpath_group *grp,
+					const struct mpath_io_state *st);
 int mpath_pathset_rebuild(struct mpath_group *grp);
 void mpath_pathset_free(struct mpath_group *grp);
 int mpath_iopolicy_parse(const char *buf);

@@ -6,9 +6,49 @@
  * (sharing its data pages: nothing is copied) goes to the chosen path with
  * REQ_FAILFAST_TRANSPORT, so that a controller which is reconnecting fails
  * it at once instead of holding it.  NVMe completes a command entirely or
- * not at all, so when a clone fails with a path error the original bio,
- * untouched, is simply sent again down another path.  With no usable path
- * it waits, at most no_path_timeout seconds, for one to come back.
+ * not at all, so a bio whose clone failed can be sent again, untouched.
+ *
+ * The error model.  The failfast flag also switches off nvme-core's own
+ * retries, and nvme-core maps most NVMe statuses - internal error, data
+ * transfer error, write protected, ANA inaccessible, host aborted - to one
+ * BLK_STS_IOERR, so the status alone does not say whether the path or the
+ * command failed.  Each error is judged in process context (the requeue
+ * work), and falls in one of four classes:
+ *
+ *  - Command status (BLK_STS_MEDIUM, NOTSUPP, NOSPC, PROTECTION,
+ *    RESV_CONFLICT, ..., and EAGAIN of a REQ_NOWAIT bio): the submitter's.
+ *    The bio completes with it at once; nothing else happens.
+ *  - Retryable status (BLK_STS_TARGET: command interrupted, namespace not
+ *    ready): resent after 10 ms, up to nvme_core's max_retries times (what
+ *    nvme-core does without the failfast flag), then completed with it.
+ *  - Path failure: BLK_STS_TRANSPORT (host path error: nvme-core's answer
+ *    for a controller that is not live), or the path's controller is not
+ *    live when the error is judged (a reset or delete aborted the command),
+ *    or the path is not usable (removed, failed, ANA state known to forbid
+ *    I/O).  The path is failed (uevent, the ANA helper runs) and the bio
+ *    goes to another path, or waits for one up to no_path_timeout.
+ *  - Unclear (any other path-class status from a live controller): the
+ *    path may be fine and the command bad (one bad block on the array), or
+ *    the path may have lost access (ANA inaccessible without the helper
+ *    having said so).  The path is not failed; it is verified: a one-block
+ *    read (probe) started after the error.  The bio is resent to a path it
+ *    has not failed on yet (at most MPATH_MAX_TRIES paths).  When it has
+ *    no such path left, it waits for the verdict of its paths:
+ *      - a probe started after its failure worked on one of them: the path
+ *        is fine, the command failed - the bio completes with its status
+ *        (command_error_count), no path is failed;
+ *      - every one of them is unusable by now: path failures - the bio
+ *        waits for a usable path, as above;
+ *      - the rest failed their probes too, with live controllers: every
+ *        path fails every command.  Either the namespace fails (the paths
+ *        are fine) or every path lost ANA access and the helper has not
+ *        said so yet.  The bio waits until the helper reports the paths'
+ *        ANA state after the failure (inaccessible or change: path
+ *        failures, it waits for a path; accessible: the namespace's) or
+ *        MPATH_NS_GRACE passes, then completes with its status; the paths
+ *        stay usable.
+ *    A path whose probe fails while a peer's later probe works is failed
+ *    (mpath_group_judge_paths()): the path lost access, not the command.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,22 +57,42 @@
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 
 #include "nvme_mpath.h"
 
 struct bio_set mpath_bio_set;
 
-/* Path errors are retried elsewhere; EAGAIN belongs to a REQ_NOWAIT caller. */
-static bool mpath_is_path_error(blk_status_t status)
+/* Waiting for the ANA helper to explain an every-path failure. */
+#define MPATH_NS_GRACE_MIN	(3 * NSEC_PER_SEC)
+/* Delay before resending a retryable status, as a short back-off. */
+#define MPATH_RETRY_DELAY	msecs_to_jiffies(10)
+
+/*
+ * Errors judged in the requeue work; the others (and EAGAIN, which belongs
+ * to a REQ_NOWAIT caller) are the submitter's at once.
+ */
+static bool mpath_needs_judging(blk_status_t status)
 {
-	return status != BLK_STS_AGAIN && blk_path_error(status);
+	return status == BLK_STS_TARGET ||
+	       (status != BLK_STS_AGAIN && blk_path_error(status));
 }
 
-static void mpath_end_orig(const struct mpath_io_state *st,
-			   blk_status_t status)
+/* Gives back the references of the paths the bio was tried on. */
+static void mpath_untry_all(struct mpath_io_state *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nr_tried; i++)
+		percpu_ref_put(&st->tried[i]->ref);
+	st->nr_tried = 0;
+}
+
+static void mpath_end_orig(struct mpath_io_state *st, blk_status_t status)
 {
 	struct bio *orig = st->orig;
 
+	mpath_untry_all(st);
 	orig->bi_status = status;
 	bio_end_io_acct(orig, st->start_time);
 	bio_endio(orig);
@@ -76,19 +136,15 @@ static void mpath_clone_end_io(struct bio *clone)
 	this_cpu_dec(path->stats->inflight);
 	if (likely(!status))
 		mpath_account_latency(path, io->start_ns);
-	if (likely(!status) || !mpath_is_path_error(status)) {
+	if (likely(!status) || !mpath_needs_judging(status)) {
 		st = io->st;
 		bio_put(clone);
 		percpu_ref_put(&path->ref);
 		mpath_end_orig(&st, status);
 		return;
 	}
-	mpath_path_fail(path, status);
-	percpu_ref_put(&path->ref);
-	io->path = NULL;
+	/* Judged by the requeue work; io->path keeps its reference. */
 	io->st.last_status = status;
-	if (!io->st.wait_since)
-		io->st.wait_since = jiffies ?: 1;
 	mpath_requeue(io, 0);
 }
 
@@ -117,6 +173,7 @@ static void mpath_no_path(struct mpath_io *io)
 		io->st.wait_since = now ?: 1;
 	if (time_after_eq(now, io->st.wait_since + timeout) ||
 	    (since && time_after_eq(now, since + timeout))) {
+		atomic64_inc(&grp->no_path_failed);
 		pr_warn_ratelimited("%s: no usable path for %us: failing I/O\n",
 				    grp->disk->disk_name, jiffies_to_msecs(timeout) / 1000);
 		goto fail;
@@ -131,8 +188,10 @@ fail:
 	mpath_end_orig(&st, status);
 }
 
+static void mpath_judge_tried(struct mpath_io *io);
+
 /* Sends the bio of @st down a usable path, or has it wait for one. */
-static void mpath_dispatch(const struct mpath_io_state *st, gfp_t gfp)
+static void mpath_dispatch(struct mpath_io_state *st, gfp_t gfp)
 {
 	struct mpath_path *path;
 	struct mpath_path_stats *stats;
@@ -140,7 +199,10 @@ static void mpath_dispatch(const struct mpath_io_state *st, gfp_t gfp)
 	struct bio *clone;
 
 	rcu_read_lock();
-	path = mpath_select_path(st->grp);
+	if (likely(!st->nr_tried))
+		path = mpath_select_path(st->grp);
+	else
+		path = mpath_select_untried(st->grp, st);
 	if (likely(path))
 		percpu_ref_get(&path->ref);
 	rcu_read_unlock();
@@ -167,7 +229,10 @@ static void mpath_dispatch(const struct mpath_io_state *st, gfp_t gfp)
 	mpath_bio_set_remapped(clone);
 
 	if (unlikely(!path)) {
-		mpath_no_path(io);
+		if (io->st.nr_tried)
+			mpath_judge_tried(io);
+		else
+			mpath_no_path(io);
 		return;
 	}
 	stats = get_cpu_ptr(path->stats);
@@ -201,32 +266,185 @@ static void mpath_submit_bio(struct bio *bio)
 	st.start_time = bio_start_io_acct(bio);
 	st.wait_since = 0;
 	st.last_status = BLK_STS_OK;
+	st.nr_tried = 0;
+	st.retries = 0;
 	mpath_dispatch(&st, (bio->bi_opf & REQ_NOWAIT) ? GFP_NOWAIT : GFP_NOIO);
 }
 
 MPATH_DEFINE_SUBMIT_BIO(mpath_submit_bio);
 
-/* Sends every waiting bio again: to a path, back to waiting, or to fail. */
+static void mpath_io_complete(struct mpath_io *io, blk_status_t status)
+{
+	struct mpath_io_state st = io->st;
+
+	bio_put(&io->clone);
+	mpath_end_orig(&st, status);
+}
+
+static void mpath_io_redispatch(struct mpath_io *io)
+{
+	struct mpath_io_state st = io->st;
+
+	/* Free this clone before taking the next from the same pool. */
+	bio_put(&io->clone);
+	mpath_dispatch(&st, GFP_NOIO);
+}
+
+/* How long an every-path failure may wait for the ANA helper's word. */
+static u64 mpath_ns_grace(void)
+{
+	u64 grace = max_t(u64, MPATH_NS_GRACE_MIN,
+			  2ULL * READ_ONCE(mpath_check_interval) * NSEC_PER_SEC);
+
+	return min_t(u64, grace,
+		     (u64)READ_ONCE(mpath_no_path_timeout) * NSEC_PER_SEC);
+}
+
+/*
+ * @io failed with an unclear error on every path it may try: wait for the
+ * verdict of those paths (see the header comment).
+ */
+static void mpath_judge_tried(struct mpath_io *io)
+{
+	struct mpath_io_state *st = &io->st;
+	struct mpath_group *grp = st->grp;
+	bool pending = false, every_path = false, reported = true;
+	u64 now = ktime_get_ns(), since;
+	unsigned int i;
+
+	for (i = 0; i < st->nr_tried; i++) {
+		struct mpath_path *p = st->tried[i];
+		u64 t = st->tried_ns[i];
+
+		if (!mpath_path_usable(p))
+			continue;		/* a path failure after all */
+		if (READ_ONCE(p->probe_ok_ns) > t) {
+			atomic64_inc(&grp->cmd_failed);
+			mpath_io_complete(io, st->last_status);
+			return;
+		}
+		if (READ_ONCE(p->probe_fail_ns) > t) {
+			every_path = true;
+			if (READ_ONCE(p->ana_report_ns) <= t)
+				reported = false;
+			continue;
+		}
+		pending = true;
+		mpath_path_verify(p, t);
+	}
+	if (pending) {
+		mpath_requeue(io, HZ / 10);
+		return;
+	}
+	if (!every_path) {
+		/* Each path it failed on is unusable now: wait for a path. */
+		mpath_untry_all(st);
+		if (!st->wait_since)
+			st->wait_since = jiffies ?: 1;
+		mpath_io_redispatch(io);
+		return;
+	}
+	since = READ_ONCE(grp->ns_failing_ns);
+	if (!since) {
+		since = st->tried_ns[0];
+		WRITE_ONCE(grp->ns_failing_ns, since);
+		pr_warn_ratelimited("%s: every path fails I/O while its controller is live: namespace error, or ANA access lost on every path\n",
+				    grp->disk->disk_name);
+	}
+	if (reported || now - min(since, st->tried_ns[0]) >= mpath_ns_grace()) {
+		atomic64_inc(&grp->cmd_failed);
+		mpath_io_complete(io, st->last_status);
+		return;
+	}
+	mpath_requeue(io, HZ / 10);
+}
+
+/* Remembers that @io failed on @path with an unclear error; takes its ref. */
+static void mpath_io_tried(struct mpath_io_state *st, struct mpath_path *path,
+			   u64 now)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nr_tried; i++) {
+		if (st->tried[i] == path) {
+			st->tried_ns[i] = now;
+			percpu_ref_put(&path->ref);
+			return;
+		}
+	}
+	if (st->nr_tried == MPATH_MAX_TRIES) {
+		percpu_ref_put(&path->ref);
+		return;
+	}
+	st->tried[st->nr_tried] = path;
+	st->tried_ns[st->nr_tried++] = now;
+}
+
+/* A clone failed with a status worth judging: see the header comment. */
+static void mpath_judge_error(struct mpath_io *io)
+{
+	struct mpath_path *path = io->path;
+	blk_status_t status = io->st.last_status;
+	u64 now;
+
+	io->path = NULL;
+	if (status == BLK_STS_TARGET) {
+		percpu_ref_put(&path->ref);
+		if (io->st.retries >= READ_ONCE(mpath_max_retries)) {
+			mpath_io_complete(io, status);
+			return;
+		}
+		io->st.retries++;
+		atomic64_inc(&path->cmd_retries);
+		mpath_requeue(io, MPATH_RETRY_DELAY ?: 1);
+		return;
+	}
+	if (status == BLK_STS_TRANSPORT || !mpath_path_usable(path) ||
+	    !mpath_path_ctrl_live(path)) {
+		mpath_path_fail(path, status);
+		atomic64_inc(&path->failovers);
+		atomic64_inc(&io->st.grp->failovers);
+		percpu_ref_put(&path->ref);
+		if (!io->st.wait_since)
+			io->st.wait_since = jiffies ?: 1;
+		mpath_io_redispatch(io);
+		return;
+	}
+	atomic64_inc(&path->cmd_errors);
+	now = ktime_get_ns();
+	mpath_path_verify(path, now);
+	mpath_io_tried(&io->st, path, now);
+	mpath_io_redispatch(io);
+}
+
+/*
+ * Judges failed clones and sends every waiting bio again: to a path, back
+ * to waiting, or to fail.  No allocation here may wait for writeback, which
+ * may be waiting for these very bios.
+ */
 void mpath_requeue_work(struct work_struct *work)
 {
 	struct mpath_group *grp = container_of(to_delayed_work(work),
 					       struct mpath_group,
 					       requeue_work);
 	struct mpath_io *io, *tmp;
-	struct mpath_io_state st;
+	unsigned int noio;
 	LIST_HEAD(list);
 
+	noio = memalloc_noio_save();
+	mpath_group_judge_paths(grp);
 	spin_lock_irq(&grp->requeue_lock);
 	list_splice_init(&grp->requeue_list, &list);
 	spin_unlock_irq(&grp->requeue_lock);
 
 	list_for_each_entry_safe(io, tmp, &list, node) {
 		list_del(&io->node);
-		/* Free this clone before taking the next from the same pool. */
-		st = io->st;
-		bio_put(&io->clone);
-		mpath_dispatch(&st, GFP_NOIO);
+		if (io->path)
+			mpath_judge_error(io);
+		else
+			mpath_io_redispatch(io);
 	}
+	memalloc_noio_restore(noio);
 }
 
 void mpath_kick_requeue(struct mpath_group *grp)

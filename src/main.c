@@ -26,6 +26,8 @@ unsigned int mpath_no_path_timeout = 60;
 unsigned int mpath_check_interval = 2;
 unsigned int mpath_ana_transition_timeout;
 char *mpath_single_path_subsys;
+/* nvme_core's max_retries as read at load (its default if unreadable). */
+unsigned int mpath_max_retries = 5;
 
 #define MPATH_MAX_TIMEOUT	86400U
 #define MPATH_MAX_INTERVAL	3600U
@@ -147,26 +149,50 @@ bool mpath_single_path_allowed(const char *nqn)
 }
 
 /*
- * nvme_core.multipath is read-only after load and not exported, so read it
- * the way an admin does.  Module init runs in the loading process's context,
- * where /sys is that process's /sys.
+ * nvme_core's parameters are not exported, so read them the way an admin
+ * does.  Module init runs in the loading process's context, where /sys is
+ * that process's /sys.  Returns the length read or a negative errno.
  */
-static int mpath_native_multipath_state(void)
+static ssize_t mpath_read_nvme_core_param(const char *name, char *buf,
+					  size_t len)
 {
-	const char *path = "/sys/module/nvme_core/parameters/multipath";
+	char path[96];
 	struct file *f;
-	char c = 0;
 	loff_t pos = 0;
 	ssize_t n;
 
+	snprintf(path, sizeof(path), "/sys/module/nvme_core/parameters/%s",
+		 name);
 	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f))
 		return -ENOENT;
-	n = kernel_read(f, &c, 1, &pos);
+	n = kernel_read(f, buf, len - 1, &pos);
 	filp_close(f, NULL);
-	if (n != 1)
+	if (n <= 0)
 		return -EIO;
-	return c == 'Y' || c == 'y' || c == '1';
+	buf[n] = '\0';
+	return n;
+}
+
+static int mpath_native_multipath_state(void)
+{
+	char c[4];
+	ssize_t n = mpath_read_nvme_core_param("multipath", c, sizeof(c));
+
+	if (n < 0)
+		return n;
+	return c[0] == 'Y' || c[0] == 'y' || c[0] == '1';
+}
+
+/* How often nvme-core itself would retry a retryable status. */
+static void mpath_read_max_retries(void)
+{
+	char buf[16];
+	unsigned int v;
+
+	if (mpath_read_nvme_core_param("max_retries", buf, sizeof(buf)) > 0 &&
+	    !kstrtouint(strim(buf), 10, &v))
+		mpath_max_retries = min(v, 255U);
 }
 
 static bool mpath_idle;
@@ -190,6 +216,7 @@ static int __init mpath_init(void)
 	if (native < 0)
 		pr_info("nvme_core multipath setting unknown (%d); watching for NVMe disks\n",
 			native);
+	mpath_read_max_retries();
 
 	mpath_wq = alloc_ordered_workqueue("nvme_mpath", WQ_MEM_RECLAIM);
 	if (!mpath_wq)
@@ -211,9 +238,10 @@ static int __init mpath_init(void)
 	ret = mpath_discovery_start();
 	if (ret)
 		goto out_checker;
-	pr_info("loaded: iopolicy=%s no_path_timeout=%us path_check_interval=%us\n",
+	pr_info("loaded: iopolicy=%s no_path_timeout=%us path_check_interval=%us max_retries=%u\n",
 		mpath_iopolicy_names[mpath_default_iopolicy],
-		mpath_no_path_timeout, mpath_check_interval);
+		mpath_no_path_timeout, mpath_check_interval,
+		mpath_max_retries);
 	return 0;
 
 out_checker:

@@ -12,6 +12,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/slab.h>
 
@@ -149,7 +150,9 @@ int mpath_ana_state_parse(const char *buf)
  * @state: an enum mpath_ana_state other than unknown
  *
  * Any process context.  The I/O path sees the new state at once (it checks
- * every chosen path); the update work republishes the path set.  A path that
+ * every chosen path); the update work republishes the path set.  Every
+ * report, changed or not, is noted: bios that failed on every path wait
+ * for one made after their failure (io.c).  A path that
  * failed while inaccessible or in change is re-tested right away once the
  * state allows I/O again.
  */
@@ -157,8 +160,12 @@ void mpath_path_set_ana(struct mpath_path *path, u8 state)
 {
 	u8 old = READ_ONCE(path->ana_state);
 
-	if (old == state)
+	/* A report, even of the same state, may settle a bio's verdict. */
+	WRITE_ONCE(path->ana_report_ns, ktime_get_ns());
+	if (old == state) {
+		mpath_kick_requeue(path->grp);
 		return;
+	}
 	WRITE_ONCE(path->ana_state, state);
 	pr_info_ratelimited("%s: path %s (%s): ANA state %s -> %s\n",
 			    path->grp->disk->disk_name, path->name,
@@ -247,6 +254,8 @@ struct mpath_path *mpath_path_create(struct mpath_group *grp,
 	strscpy(path->ctrl_state, "live", sizeof(path->ctrl_state));
 	atomic64_set(&path->errors, 0);
 	atomic64_set(&path->failovers, 0);
+	atomic64_set(&path->cmd_errors, 0);
+	atomic64_set(&path->cmd_retries, 0);
 
 	path->stats = alloc_percpu(struct mpath_path_stats);
 	if (!path->stats) {
@@ -325,6 +334,8 @@ void mpath_path_destroy(struct mpath_path *path)
 	/* No reader of an older path set can take a new reference after this. */
 	synchronize_rcu();
 	percpu_ref_kill(&path->ref);
+	/* Bios waiting for a verdict hold references: let them see it gone. */
+	mpath_kick_requeue(path->grp);
 	wait_for_completion(&path->ref_done);
 
 	if (path->grp->disk_added)
@@ -344,7 +355,7 @@ void mpath_path_free(struct mpath_path *path)
 }
 
 /**
- * mpath_path_fail - a bio failed on @path with a path error
+ * mpath_path_fail - @path failed: a path error, or it lost access
  * @path:   the path; the caller holds a reference
  * @status: the error
  *
@@ -356,8 +367,6 @@ void mpath_path_fail(struct mpath_path *path, blk_status_t status)
 	struct mpath_group *grp = path->grp;
 
 	atomic64_inc(&path->errors);
-	atomic64_inc(&path->failovers);
-	atomic64_inc(&grp->failovers);
 	if (test_and_set_bit(MPATH_PATH_FAILED, &path->flags))
 		return;
 	WRITE_ONCE(path->failed_at, jiffies);
@@ -372,30 +381,43 @@ static void mpath_probe_end_io(struct bio *bio)
 {
 	struct mpath_path *path = bio->bi_private;
 	struct mpath_group *grp = path->grp;
+	unsigned int order = get_order(bio_first_bvec_all(bio)->bv_len);
+	u64 start = READ_ONCE(path->probe_start_ns);
 
-	if (!bio->bi_status &&
-	    test_and_clear_bit(MPATH_PATH_FAILED, &path->flags)) {
-		set_bit(MPATH_GRP_STALE, &grp->flags);
-		mpath_schedule_update();
-	} else if (bio->bi_status) {
+	if (!bio->bi_status) {
+		WRITE_ONCE(path->probe_ok_ns, start);
+		WRITE_ONCE(grp->ns_failing_ns, 0);
+		if (test_and_clear_bit(MPATH_PATH_FAILED, &path->flags)) {
+			set_bit(MPATH_GRP_STALE, &grp->flags);
+			mpath_schedule_update();
+		}
+	} else if (bio->bi_status != BLK_STS_AGAIN) {
+		/* EAGAIN (no tag free now) says nothing about the path. */
+		WRITE_ONCE(path->probe_fail_ns, start);
 		WRITE_ONCE(path->failed_at, jiffies);
 	}
-	__free_page(bio_first_page_all(bio));
+	__free_pages(bio_first_page_all(bio), order);
 	bio_put(bio);
 	clear_bit(MPATH_PATH_PROBING, &path->flags);
+	/* Bios may be waiting for this verdict. */
+	mpath_kick_requeue(grp);
 	percpu_ref_put(&path->ref);
 }
 
-/* Reads the first block of a failed path, without waiting or retrying. */
+/*
+ * Reads the first block of @path, without waiting or retrying.  The buffer
+ * holds a whole logical block, which may be larger than a page.
+ */
 static void mpath_path_probe(struct mpath_path *path)
 {
 	unsigned int len = bdev_logical_block_size(path->bdev.bdev);
+	unsigned int order = get_order(len);
 	struct page *page;
 	struct bio *bio;
 
 	if (test_and_set_bit(MPATH_PATH_PROBING, &path->flags))
 		return;
-	page = alloc_page(GFP_NOIO);
+	page = alloc_pages(GFP_NOIO, order);
 	if (!page)
 		goto out_clear;
 	bio = bio_alloc(path->bdev.bdev, 1, REQ_OP_READ | REQ_SYNC |
@@ -403,7 +425,7 @@ static void mpath_path_probe(struct mpath_path *path)
 			REQ_FAILFAST_TRANSPORT | REQ_FAILFAST_DRIVER,
 			GFP_NOIO);
 	if (!bio) {
-		__free_page(page);
+		__free_pages(page, order);
 		goto out_clear;
 	}
 	__bio_add_page(bio, page, len, 0);
@@ -411,11 +433,90 @@ static void mpath_path_probe(struct mpath_path *path)
 	bio->bi_end_io = mpath_probe_end_io;
 	bio->bi_private = path;
 	percpu_ref_get(&path->ref);
+	WRITE_ONCE(path->probe_start_ns, ktime_get_ns());
 	submit_bio(bio);
 	return;
 
 out_clear:
 	clear_bit(MPATH_PATH_PROBING, &path->flags);
+}
+
+/**
+ * mpath_path_verify - have @path proven by a probe started after @since_ns
+ * @path:     the path; the caller holds a reference
+ * @since_ns: ktime of the error to judge
+ *
+ * Process context.  Starts a probe unless one started after @since_ns; if
+ * an older one is in flight, the verdict's next look (kicked when it ends)
+ * asks again.
+ */
+void mpath_path_verify(struct mpath_path *path, u64 since_ns)
+{
+	if (READ_ONCE(path->probe_start_ns) > since_ns)
+		return;
+	mpath_path_probe(path);
+}
+
+/* Is @path's controller live now?  Process context. */
+bool mpath_path_ctrl_live(struct mpath_path *path)
+{
+	char state[sizeof(path->ctrl_state)];
+
+	if (mpath_read_ctrl_state(path->ctrl_dev, state, sizeof(state)))
+		return false;
+	return !strcmp(state, "live");
+}
+
+#define MPATH_JUDGE_MAX		16
+
+/**
+ * mpath_group_judge_paths - fail the paths that lost access, not others
+ * @grp: the group
+ *
+ * A usable path whose last probe failed is failed once a peer's probe that
+ * started later has worked: the namespace works, that path does not.  Until
+ * then its peers are asked.  When every path fails its probe, none is
+ * failed: the bios' own verdict (io.c) settles it.  Requeue work, no locks.
+ */
+void mpath_group_judge_paths(struct mpath_group *grp)
+{
+	struct mpath_path *paths[MPATH_JUDGE_MAX];
+	const struct mpath_pathset *ps;
+	unsigned int n = 0, i, j;
+	u64 f;
+
+	rcu_read_lock();
+	ps = rcu_dereference(grp->pset);
+	for (i = 0; ps && i < ps->nr && n < MPATH_JUDGE_MAX; i++)
+		if (percpu_ref_tryget_live(&ps->paths[i]->ref))
+			paths[n++] = ps->paths[i];
+	rcu_read_unlock();
+
+	for (i = 0; i < n; i++) {
+		struct mpath_path *p = paths[i];
+		bool peer_ok = false;
+
+		f = READ_ONCE(p->probe_fail_ns);
+		if (!f || READ_ONCE(p->probe_ok_ns) > f ||
+		    !mpath_path_usable(p))
+			continue;
+		for (j = 0; j < n; j++)
+			if (j != i && mpath_path_usable(paths[j]) &&
+			    READ_ONCE(paths[j]->probe_ok_ns) > f)
+				peer_ok = true;
+		if (peer_ok) {
+			pr_warn_ratelimited("%s: path %s (%s) fails reads that another path serves\n",
+					    grp->disk->disk_name, p->name,
+					    p->ctrl_name);
+			mpath_path_fail(p, BLK_STS_IOERR);
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if (j != i && mpath_path_usable(paths[j]))
+				mpath_path_verify(paths[j], f);
+	}
+	for (i = 0; i < n; i++)
+		percpu_ref_put(&paths[i]->ref);
 }
 
 /**

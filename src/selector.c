@@ -144,6 +144,36 @@ struct mpath_path *mpath_select_path(struct mpath_group *grp)
 	return NULL;
 }
 
+/**
+ * mpath_select_untried - a usable path @st has not failed on yet
+ * @grp: the group
+ * @st:  the bio's state, with the paths it failed on
+ *
+ * For resending after an unclear error: the preferred tier first, in the
+ * set's order.  Caller holds rcu_read_lock().  Return: a path or NULL.
+ */
+struct mpath_path *mpath_select_untried(struct mpath_group *grp,
+					const struct mpath_io_state *st)
+{
+	struct mpath_pathset *ps = rcu_dereference(grp->pset);
+	struct mpath_path *path;
+	unsigned int i, j;
+
+	if (!ps || st->nr_tried >= MPATH_MAX_TRIES)
+		return NULL;
+	for (i = 0; i < ps->nr; i++) {
+		path = ps->paths[i];
+		if (!mpath_path_usable(path))
+			continue;
+		for (j = 0; j < st->nr_tried; j++)
+			if (st->tried[j] == path)
+				break;
+		if (j == st->nr_tried)
+			return path;
+	}
+	return NULL;
+}
+
 static int mpath_path_distance(const struct mpath_path *path, int node)
 {
 	if (path->numa_node == NUMA_NO_NODE)

@@ -9,12 +9,17 @@
  *                                   waited for a usable path
  *   mpath/no_path_ms                time spent with paths but none usable
  *   mpath/current_paths             the paths the policy chooses from now
+ *   mpath/io_fail_no_available_path_count, command_error_count
+ *                                   bios failed for want of a usable path;
+ *                                   bios returned with a command error
  *   mpath/paths/<disk>/             one directory per path: disk, controller,
  *                                   cntlid, transport, address, numa_node, state,
  *                                   ctrl_state, ana_group, ana_state, anatt (rw,
  *                                   written by the ANA helper), ios, sectors,
  *                                   read_ios, write_ios, read_bytes, write_bytes,
  *                                   latency_us, inflight, errors, failovers
+ *                                   (= multipath_failover_count),
+ *                                   command_error_count, command_retry_count
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -138,6 +143,25 @@ static ssize_t current_paths_show(struct kobject *kobj,
 	return len;
 }
 
+/* Bios failed because no path was usable in time (native's name). */
+static ssize_t io_fail_no_available_path_count_show(struct kobject *kobj,
+						    struct kobj_attribute *a,
+						    char *buf)
+{
+	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&grp->no_path_failed));
+}
+
+/* Bios returned with a command error while their paths stayed usable. */
+static ssize_t command_error_count_show(struct kobject *kobj,
+					struct kobj_attribute *a, char *buf)
+{
+	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&grp->cmd_failed));
+}
+
 static struct kobj_attribute mpath_attr_subsysnqn = __ATTR_RO(subsysnqn);
 static struct kobj_attribute mpath_attr_nsid = __ATTR_RO(nsid);
 static struct kobj_attribute mpath_attr_wwid = __ATTR_RO(wwid);
@@ -146,6 +170,10 @@ static struct kobj_attribute mpath_attr_failovers = __ATTR_RO(failovers);
 static struct kobj_attribute mpath_attr_queued_ios = __ATTR_RO(queued_ios);
 static struct kobj_attribute mpath_attr_no_path_ms = __ATTR_RO(no_path_ms);
 static struct kobj_attribute mpath_attr_current_paths = __ATTR_RO(current_paths);
+static struct kobj_attribute mpath_attr_io_fail_no_available_path_count =
+	__ATTR_RO(io_fail_no_available_path_count);
+static struct kobj_attribute mpath_attr_command_error_count =
+	__ATTR_RO(command_error_count);
 
 static struct attribute *mpath_group_attrs[] = {
 	&mpath_attr_subsysnqn.attr,
@@ -156,6 +184,8 @@ static struct attribute *mpath_group_attrs[] = {
 	&mpath_attr_queued_ios.attr,
 	&mpath_attr_no_path_ms.attr,
 	&mpath_attr_current_paths.attr,
+	&mpath_attr_io_fail_no_available_path_count.attr,
+	&mpath_attr_command_error_count.attr,
 	NULL,
 };
 
@@ -384,6 +414,25 @@ static ssize_t path_failovers_show(struct mpath_path *path, char *buf)
 	return sysfs_emit(buf, "%lld\n", atomic64_read(&path->failovers));
 }
 
+/* The names native multipath's per-path counters have upstream. */
+static ssize_t path_multipath_failover_count_show(struct mpath_path *path,
+						  char *buf)
+{
+	return path_failovers_show(path, buf);
+}
+
+static ssize_t path_command_error_count_show(struct mpath_path *path,
+					     char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&path->cmd_errors));
+}
+
+static ssize_t path_command_retry_count_show(struct mpath_path *path,
+					     char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&path->cmd_retries));
+}
+
 MPATH_PATH_ATTR(disk);
 MPATH_PATH_ATTR(controller);
 MPATH_PATH_ATTR(cntlid);
@@ -405,6 +454,9 @@ MPATH_PATH_ATTR(sectors);
 MPATH_PATH_ATTR(inflight);
 MPATH_PATH_ATTR(errors);
 MPATH_PATH_ATTR(failovers);
+MPATH_PATH_ATTR(multipath_failover_count);
+MPATH_PATH_ATTR(command_error_count);
+MPATH_PATH_ATTR(command_retry_count);
 
 static struct attribute *mpath_path_attrs[] = {
 	&mpath_path_attr_disk.attr,
@@ -428,6 +480,9 @@ static struct attribute *mpath_path_attrs[] = {
 	&mpath_path_attr_inflight.attr,
 	&mpath_path_attr_errors.attr,
 	&mpath_path_attr_failovers.attr,
+	&mpath_path_attr_multipath_failover_count.attr,
+	&mpath_path_attr_command_error_count.attr,
+	&mpath_path_attr_command_retry_count.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(mpath_path);

@@ -741,10 +741,14 @@ static const struct nsid_ent *ctrl_find_nsid(const struct ctrl *c,
 /* ---- multipath disks and paths ------------------------------------------ */
 
 /*
- * Set paths/<disk>/<attr> to val unless it already holds it.
+ * Set paths/<disk>/<attr> to val unless it already holds it.  With report,
+ * an unchanged value is written too: the module takes every ana_state write
+ * as a fresh report (bios that failed on every path wait for one made after
+ * their failure before they are failed as the namespace's error).
  * Returns 0 (written or unchanged), -1 (message printed).
  */
-static int path_set(const struct path *p, const char *attr, const char *val)
+static int path_set(const struct path *p, const char *attr, const char *val,
+		    bool report)
 {
 	char file[PATH_MAX], cur[VAL_LEN];
 	int ret;
@@ -760,6 +764,14 @@ static int path_set(const struct path *p, const char *attr, const char *val)
 	}
 	if (!strcmp(cur, val)) {
 		info("%s/%s: %s already %s", p->mp, p->disk, attr, val);
+		if (!report || dry_run)
+			return 0;
+		ret = write_text(file, val);
+		if (ret) {
+			err("%s/%s: cannot write '%s' to %s: %s", p->mp,
+			    p->disk, val, file, strerror(-ret));
+			return -1;
+		}
 		return 0;
 	}
 	if (dry_run) {
@@ -791,13 +803,13 @@ static void path_update(const struct path *p)
 	}
 	if (c->id_known) {
 		snprintf(val, sizeof(val), "%u", c->anatt);
-		if (path_set(p, "anatt", val))
+		if (path_set(p, "anatt", val, false))
 			goto fail;
 	}
 	snprintf(val, sizeof(val), "%u", e->grpid);
-	if (path_set(p, "ana_group", val))
+	if (path_set(p, "ana_group", val, false))
 		goto fail;
-	if (path_set(p, "ana_state", ana_state_name(e->state)))
+	if (path_set(p, "ana_state", ana_state_name(e->state), true))
 		goto fail;
 	return;
 fail:

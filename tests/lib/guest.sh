@@ -131,18 +131,21 @@ declare -A TCP_CTRL=()          # TCP_CTRL[port]=nvmeX after tcp_connect
 TCP_PORTS=()
 TCP_NS_DEVS=()                  # null_blk devices backing namespaces 1..n
 TCP_NS_NAMES=()                 # their configfs names (nullb_tcp1..n)
+declare -A TCP_NS_BASE=()       # dm=1: TCP_NS_BASE[i]=null_blk under nvmet_ns<i>
 TCP_RECONNECT_DELAY=1
 TCP_CTRL_LOSS_TMO=30
 
 # tcp_target_setup [ports=4420,4421] [ns=1] [size=256] [reconnect_delay=1]
-#                  [ctrl_loss_tmo=30] [connect=1] [nqn=...]
+#                  [ctrl_loss_tmo=30] [connect=1] [nqn=...] [dm=0]
 # Builds an nvmet subsystem TCP_NQN (allow_any_host) with `ns` namespaces,
 # each on its own memory-backed null_blk of `size` MiB, exposes it on one
 # nvmet port per TCP port on 127.0.0.1 (each port has ANA group 1, state
 # optimized), then (connect=1) connects every port as its own host
 # controller. Prints "PORT nvmeX" per port and fills TCP_CTRL[PORT].
+# dm=1 puts a dm-linear device (nvmet_ns<i>) between each namespace and its
+# null_blk, for the target-side faults of lib/fault.sh.
 tcp_target_setup() {
-	local ports=4420,4421 ns=1 size=256 connect=1 kv i p pid dev node
+	local ports=4420,4421 ns=1 size=256 connect=1 dm=0 kv i p pid dev node
 	for kv in "$@"; do
 		case $kv in
 		ports=*) ports=${kv#*=} ;;
@@ -151,6 +154,7 @@ tcp_target_setup() {
 		reconnect_delay=*) TCP_RECONNECT_DELAY=${kv#*=} ;;
 		ctrl_loss_tmo=*) TCP_CTRL_LOSS_TMO=${kv#*=} ;;
 		connect=*) connect=${kv#*=} ;;
+		dm=*) dm=${kv#*=} ;;
 		nqn=*) TCP_NQN=${kv#*=} ;;
 		*) fail "tcp_target_setup: unknown option $kv" ;;
 		esac
@@ -174,6 +178,15 @@ tcp_target_setup() {
 		echo 1 > /sys/kernel/config/nullb/$dev/power || fail "cannot power on $dev"
 		wait_for 10 nullb_dev "$dev" >/dev/null || fail "null_blk $dev: no block device appeared"
 		node=$(nullb_dev "$dev")
+		if [ "$dm" = 1 ]; then
+			# a dm-linear device between nvmet and null_blk, so that a case
+			# can make the array fail I/O (tests/lib/fault.sh)
+			modprobe dm_mod 2>/dev/null
+			dmsetup create "nvmet_ns$i" --table "0 $(blockdev --getsz "$node") linear $node 0" ||
+				fail "cannot create dm device nvmet_ns$i over $node"
+			TCP_NS_BASE[$i]=$node
+			node=/dev/$(dmsetup info -c --noheadings -o blkdevname "nvmet_ns$i")
+		fi
 		TCP_NS_DEVS+=("$node")
 		TCP_NS_NAMES+=("$dev")
 		mkdir "$sub/namespaces/$i"
@@ -268,6 +281,8 @@ tcp_target_teardown() {
 		[ -d "$d" ] && { echo 0 > "$d/enable"; rmdir "$d"; }
 	done
 	rmdir "$NVMET/subsystems/$TCP_NQN" 2>/dev/null
+	for d in "${!TCP_NS_BASE[@]}"; do dmsetup remove "nvmet_ns$d"; done
+	TCP_NS_BASE=()
 	for d in "${TCP_NS_NAMES[@]}"; do
 		d=/sys/kernel/config/nullb/$d
 		echo 0 > "$d/power"; rmdir "$d"

@@ -6,6 +6,7 @@
 #   mp_of_disk DISK               the multipath disk holding path disk DISK
 #   mp_tcp_setup [params]         TCP target on ports 4420+4421, nvme_mpath
 #                                 loaded with params; sets MP, PATH_OF_PORT[]
+#                                 (TCP_DM=1: namespace on dm, lib/fault.sh)
 #   mp_expect_no_kernel_errors    fail if dmesg shows an I/O error on MP
 #   blkdev_read_ok DEV            a direct read of DEV's first 4 KiB works
 
@@ -26,7 +27,7 @@ declare -A PATH_OF_PORT=()
 MP=
 mp_tcp_setup() {
 	local p d
-	tcp_target_setup ports=4420,4421 ns=1 size=128 ctrl_loss_tmo="${TCP_LOSS_TMO:-60}" > /dev/null
+	tcp_target_setup ports=4420,4421 ns=1 size=128 ctrl_loss_tmo="${TCP_LOSS_TMO:-60}" dm="${TCP_DM:-0}" > /dev/null
 	mpath_load "$@"
 	for p in 4420 4421; do
 		d=$(disks_of_ctrl "${TCP_CTRL[$p]}")
