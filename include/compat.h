@@ -109,7 +109,7 @@ static inline void mpath_bdev_close(struct mpath_bdev *b, void *holder)
  */
 struct mpath_limits {
 	struct queue_limits lim;
-	bool wc, fua, nowait;
+	bool wc, fua, nowait, stable_writes, rotational, no_discard;
 };
 
 static inline void mpath_limits_init(struct mpath_limits *ml)
@@ -124,6 +124,9 @@ static inline void mpath_limits_init(struct mpath_limits *ml)
 	ml->wc = false;
 	ml->fua = false;
 	ml->nowait = true;
+	ml->stable_writes = false;
+	ml->rotational = false;
+	ml->no_discard = false;
 }
 
 static inline void mpath_limits_stack(struct mpath_limits *ml,
@@ -133,10 +136,21 @@ static inline void mpath_limits_stack(struct mpath_limits *ml,
 
 	/* A misalignment only costs performance; the limits stay usable. */
 	blk_stack_limits(&ml->lim, &q->limits, 0);
+	/* Discard only if every path has it (stacking keeps the nonzero). */
+	if (!q->limits.max_discard_sectors)
+		ml->no_discard = true;
+	if (ml->no_discard) {
+		ml->lim.max_discard_sectors = 0;
+		ml->lim.max_hw_discard_sectors = 0;
+	}
 #ifndef NVME_MPATH_HAVE_BLK_FEATURES
 	ml->wc |= test_bit(QUEUE_FLAG_WC, &q->queue_flags);
 	ml->fua |= test_bit(QUEUE_FLAG_FUA, &q->queue_flags);
 	ml->nowait &= test_bit(QUEUE_FLAG_NOWAIT, &q->queue_flags);
+	/* What queue_limits.features would inherit: PI needs stable pages. */
+	ml->stable_writes |= test_bit(QUEUE_FLAG_STABLE_WRITES,
+				      &q->queue_flags);
+	ml->rotational |= !test_bit(QUEUE_FLAG_NONROT, &q->queue_flags);
 #endif
 }
 
@@ -171,6 +185,12 @@ static inline struct gendisk *mpath_alloc_disk(struct mpath_limits *ml,
 	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
 	if (ml->nowait)
 		blk_queue_flag_set(QUEUE_FLAG_NOWAIT, disk->queue);
+	if (ml->stable_writes)
+		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, disk->queue);
+	if (ml->rotational)
+		blk_queue_flag_clear(QUEUE_FLAG_NONROT, disk->queue);
+	else
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
 #ifdef NVME_MPATH_HAVE_QUEUE_FLAG_DISCARD
 	if (ml->lim.max_discard_sectors)
 		blk_queue_flag_set(QUEUE_FLAG_DISCARD, disk->queue);
@@ -250,26 +270,67 @@ static inline bool disk_live(struct gendisk *disk)
 }
 #endif
 
-/* A path added to a live disk: shrink the disk's limits to fit it too. */
+/*
+ * A path added to a live disk: shrink the disk's limits to fit it too, with
+ * the queue frozen (no bio is between its split and its path meanwhile).  A
+ * path without discard takes discard away: blk_stack_limits() keeps the
+ * other paths' (min_not_zero), and a discard sent to it would fail.
+ */
 static inline void mpath_limits_restack(struct gendisk *disk,
 					struct block_device *bdev)
 {
 	struct request_queue *q = disk->queue;
+	struct request_queue *bq = bdev_get_queue(bdev);
 #ifdef NVME_MPATH_HAVE_QUEUE_LIMITS_UPDATE
 	struct queue_limits lim = queue_limits_start_update(q);
 
-	blk_stack_limits(&lim, &bdev_get_queue(bdev)->limits, 0);
-	queue_limits_commit_update(q, &lim);
+	blk_stack_limits(&lim, &bq->limits, 0);
+	if (!bq->limits.max_discard_sectors)
+		lim.max_hw_discard_sectors = 0;
+#ifdef NVME_MPATH_HAVE_QUEUE_LIMITS_COMMIT_FROZEN
+	queue_limits_commit_update_frozen(q, &lim);
 #else
 	blk_mq_freeze_queue(q);
-	blk_stack_limits(&q->limits, &bdev_get_queue(bdev)->limits, 0);
-	if (!test_bit(QUEUE_FLAG_NOWAIT, &bdev_get_queue(bdev)->queue_flags))
+	queue_limits_commit_update(q, &lim);
+	blk_mq_unfreeze_queue(q);
+#endif
+#else
+	blk_mq_freeze_queue(q);
+	blk_stack_limits(&q->limits, &bq->limits, 0);
+	if (!bq->limits.max_discard_sectors) {
+		q->limits.max_discard_sectors = 0;
+		q->limits.max_hw_discard_sectors = 0;
+	}
+	if (!test_bit(QUEUE_FLAG_NOWAIT, &bq->queue_flags))
 		blk_queue_flag_clear(QUEUE_FLAG_NOWAIT, q);
 #ifdef NVME_MPATH_HAVE_QUEUE_FLAG_DISCARD
 	if (!q->limits.max_discard_sectors)
 		blk_queue_flag_clear(QUEUE_FLAG_DISCARD, q);
 #endif
 	blk_mq_unfreeze_queue(q);
+#endif
+}
+
+/*
+ * Zoned namespaces are left alone.  Kernels without the csi attribute (6.1,
+ * 5.10) still know a zoned disk by its queue.
+ */
+static inline bool mpath_disk_is_zoned(struct gendisk *disk)
+{
+	return blk_queue_is_zoned(disk->queue);
+}
+
+/*
+ * Grows a live disk and tells userspace (a change uevent, RESIZE=1).
+ * Returns false where the kernel has no helper for it (before 5.11).
+ */
+static inline bool mpath_grow_disk(struct gendisk *disk, sector_t size)
+{
+#ifdef NVME_MPATH_HAVE_SET_CAPACITY_AND_NOTIFY
+	set_capacity_and_notify(disk, size);
+	return true;
+#else
+	return false;
 #endif
 }
 

@@ -171,6 +171,7 @@ struct mpath_path {
 	u8 anatt;			/* controller's ANATT, seconds; 0: unknown */
 	u32 ana_group;			/* 0: unknown */
 	u8 reported;			/* enum mpath_path_state last announced */
+	bool holder_linked;		/* bd_link_disk_holder() done */
 };
 
 /*
@@ -328,6 +329,7 @@ struct mpath_path *mpath_select_untried(struct mpath_group *grp,
 					const struct mpath_io_state *st);
 int mpath_pathset_rebuild(struct mpath_group *grp);
 void mpath_pathset_free(struct mpath_group *grp);
+void mpath_pathset_free_now(struct mpath_group *grp);
 int mpath_iopolicy_parse(const char *buf);
 
 /* io.c */

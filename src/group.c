@@ -22,6 +22,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include "nvme_mpath.h"
 
@@ -30,6 +31,8 @@ DEFINE_MUTEX(mpath_mutex);
 static LIST_HEAD(mpath_subsystems);
 static LIST_HEAD(mpath_candidates);
 static DEFINE_IDA(mpath_subsys_ida);
+/* Groups not freed yet: ->free_disk may run after the teardown. */
+static atomic_t mpath_nr_groups = ATOMIC_INIT(0);
 
 /* A namespace disk seen on one controller so far; not opened. */
 struct mpath_cand {
@@ -236,6 +239,7 @@ static struct mpath_group *mpath_group_alloc(struct mpath_subsys *subsys,
 		kfree(grp);
 		return NULL;
 	}
+	atomic_inc(&mpath_nr_groups);
 	grp->subsys = subsys;
 	grp->id = *id;
 	grp->iopolicy = READ_ONCE(mpath_default_iopolicy);
@@ -254,6 +258,8 @@ void mpath_group_free(struct mpath_group *grp)
 	free_percpu(grp->qd);
 	free_percpu(grp->rr_next);
 	kfree(grp);
+	if (atomic_dec_and_test(&mpath_nr_groups))
+		wake_up_var(&mpath_nr_groups);
 }
 
 /*
@@ -353,8 +359,12 @@ static bool mpath_group_create(const struct mpath_ident *id,
 
 out_put_disk:
 	list_splice_init(&grp->paths, &claimed);
-	rcu_assign_pointer(grp->pset, NULL);
-	synchronize_rcu();
+	list_for_each_entry(path, &claimed, node)
+		set_bit(MPATH_PATH_REMOVED, &path->flags);
+	grp->nr_paths = 0;
+	mpath_pathset_free_now(grp);
+	/* I/O sent while the disk was being added, if any, fails now. */
+	mpath_flush_requeue(grp);
 	grp->disk = NULL;
 	disk->private_data = NULL;
 	mpath_put_disk(disk, NULL);
@@ -402,9 +412,10 @@ void mpath_handle_add(struct device *dev, struct mpath_ident *id)
 	if (!mpath_disk_wait_added(dev_to_disk(dev)))
 		return;
 	mutex_lock(&mpath_mutex);
-	if (id->csi) {
-		pr_info("%s: not an NVM command set namespace (csi %u): left alone\n",
-			id->disk_name, id->csi);
+	if (id->csi || mpath_disk_is_zoned(dev_to_disk(dev))) {
+		pr_info("%s: not an NVM command set namespace (csi %u%s): left alone\n",
+			id->disk_name, id->csi,
+			mpath_disk_is_zoned(dev_to_disk(dev)) ? ", zoned" : "");
 		goto out;
 	}
 
@@ -520,6 +531,52 @@ void mpath_schedule_update(void)
 	queue_work(mpath_io_wq, &mpath_update_work);
 }
 
+/*
+ * State that follows the namespace, seen on its paths: write protection
+ * (nvme-core makes a path disk read-only when the namespace is) and growth
+ * (once every path shows the new size; a namespace never shrinks in place,
+ * and a size of 0 is a path being deleted).
+ */
+static void mpath_group_follow_ns(struct mpath_group *grp)
+{
+	struct gendisk *disk = grp->disk;
+	struct mpath_path *path;
+	bool all_ro = true, same = true;
+	sector_t cap = 0, c;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&mpath_mutex);
+	list_for_each_entry(path, &grp->paths, node) {
+		if (test_bit(MPATH_PATH_REMOVED, &path->flags))
+			continue;
+		c = get_capacity(path->disk);
+		if (n++ && c != cap)
+			same = false;
+		cap = c;
+		if (!get_disk_ro(path->disk))
+			all_ro = false;
+	}
+	if (!n)
+		return;
+	if (all_ro != !!get_disk_ro(disk)) {
+		pr_info("%s: every path is %s: multipath disk %s\n",
+			disk->disk_name, all_ro ? "read-only" : "not read-only",
+			all_ro ? "read-only" : "writable again");
+		set_disk_ro(disk, all_ro);
+	}
+	if (same && cap > get_capacity(disk)) {
+		if (!mpath_grow_disk(disk, cap)) {
+			pr_warn_once("%s: the namespace grew to %llu sectors; this kernel cannot grow the disk live: reload nvme_mpath\n",
+				     disk->disk_name, (unsigned long long)cap);
+			return;
+		}
+		pr_info("%s: every path shows %llu sectors: grown from %llu\n",
+			disk->disk_name, (unsigned long long)cap,
+			(unsigned long long)grp->id.capacity);
+		grp->id.capacity = cap;
+	}
+}
+
 /* Periodic: follow controller states and re-test failed paths. */
 static void mpath_checker_fn(struct work_struct *work)
 {
@@ -532,6 +589,7 @@ static void mpath_checker_fn(struct work_struct *work)
 		list_for_each_entry(grp, &s->groups, node) {
 			list_for_each_entry(path, &grp->paths, node)
 				mpath_path_check(path);
+			mpath_group_follow_ns(grp);
 			mpath_group_refresh(grp);
 		}
 	}
@@ -578,4 +636,9 @@ void mpath_teardown_all(void)
 	mutex_unlock(&mpath_mutex);
 	/* Path probes hold path references, which the teardown waited for. */
 	cancel_work_sync(&mpath_update_work);
+	/*
+	 * A disk's last reference (a sysfs reader, say) may outlive its
+	 * teardown; its ->free_disk is this module's code.
+	 */
+	wait_var_event(&mpath_nr_groups, !atomic_read(&mpath_nr_groups));
 }

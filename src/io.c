@@ -78,13 +78,21 @@ static bool mpath_needs_judging(blk_status_t status)
 	       (status != BLK_STS_AGAIN && blk_path_error(status));
 }
 
-/* Gives back the references of the paths the bio was tried on. */
-static void mpath_untry_all(struct mpath_io_state *st)
+/*
+ * Gives back the references of the paths the bio was tried on.  @moved: it
+ * completed on another path, so each of them lost it as to a failover.
+ */
+static void mpath_untry_all(struct mpath_io_state *st, bool moved)
 {
 	unsigned int i;
 
-	for (i = 0; i < st->nr_tried; i++)
+	if (moved && st->nr_tried)
+		atomic64_inc(&st->grp->failovers);
+	for (i = 0; i < st->nr_tried; i++) {
+		if (moved)
+			atomic64_inc(&st->tried[i]->failovers);
 		percpu_ref_put(&st->tried[i]->ref);
+	}
 	st->nr_tried = 0;
 }
 
@@ -92,7 +100,8 @@ static void mpath_end_orig(struct mpath_io_state *st, blk_status_t status)
 {
 	struct bio *orig = st->orig;
 
-	mpath_untry_all(st);
+	if (unlikely(st->nr_tried))
+		mpath_untry_all(st, !status);
 	orig->bi_status = status;
 	bio_end_io_acct(orig, st->start_time);
 	bio_endio(orig);
@@ -338,7 +347,7 @@ static void mpath_judge_tried(struct mpath_io *io)
 	}
 	if (!every_path) {
 		/* Each path it failed on is unusable now: wait for a path. */
-		mpath_untry_all(st);
+		mpath_untry_all(st, false);
 		if (!st->wait_since)
 			st->wait_since = jiffies ?: 1;
 		mpath_io_redispatch(io);

@@ -304,22 +304,30 @@ int mpath_path_attach(struct mpath_path *path)
 	ret = bd_link_disk_holder(path->bdev.bdev, path->grp->disk);
 	if (ret)
 		return ret;
+	path->holder_linked = true;
 	ret = mpath_sysfs_add_path(path);
 	if (ret) {
 		bd_unlink_disk_holder(path->bdev.bdev, path->grp->disk);
+		path->holder_linked = false;
 		return ret;
 	}
 	return 0;
 }
 
-/* Undoes mpath_path_attach(); the path may go on serving I/O. */
+/*
+ * Undoes mpath_path_attach(); the path may go on serving I/O.  The holder
+ * link is undone even where the group had no mpath/ directory to put the
+ * path's own in.
+ */
 void mpath_path_detach(struct mpath_path *path)
 {
 	lockdep_assert_held(&mpath_mutex);
-	if (!path->kobj.state_in_sysfs)
-		return;
-	kobject_del(&path->kobj);
-	bd_unlink_disk_holder(path->bdev.bdev, path->grp->disk);
+	if (path->kobj.state_in_sysfs)
+		kobject_del(&path->kobj);
+	if (path->holder_linked) {
+		bd_unlink_disk_holder(path->bdev.bdev, path->grp->disk);
+		path->holder_linked = false;
+	}
 }
 
 /**

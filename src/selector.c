@@ -268,6 +268,18 @@ int mpath_pathset_rebuild(struct mpath_group *grp)
 	return 0;
 }
 
+/* Unpublishes the path set and frees it once no reader can see it. */
+void mpath_pathset_free_now(struct mpath_group *grp)
+{
+	struct mpath_pathset *ps;
+
+	lockdep_assert_held(&mpath_mutex);
+	ps = rcu_replace_pointer(grp->pset, NULL,
+				 lockdep_is_held(&mpath_mutex));
+	synchronize_rcu();
+	kfree(ps);
+}
+
 /* The group is gone from every reader's view. */
 void mpath_pathset_free(struct mpath_group *grp)
 {
