@@ -203,7 +203,7 @@ static inline struct gendisk *mpath_alloc_disk(struct mpath_limits *ml,
  * Drops the reference to a disk from mpath_alloc_disk(), after del_gendisk()
  * if it was added.  Kernels with ->free_disk (5.18+) call @free_disk when the
  * last reference goes.  Before that the caller's reference is the last one
- * (nothing has the disk open: the group is dead and its openers are gone),
+ * (nothing has the disk open: the head is dead and its openers are gone),
  * so @free_disk is called here, and the queue mpath_alloc_disk() allocated
  * is cleaned up; a disk that was never added must not drop the queue a
  * second time (its slave_dir is made by device_add_disk() and never cleared).
@@ -224,18 +224,18 @@ static inline void mpath_put_disk(struct gendisk *disk,
 	put_disk(disk);
 }
 
-#ifndef NVME_MPATH_HAVE_ADD_DISK_INT
+/* device_add_disk() returns an error from 5.15 on; before, it cannot fail. */
 static inline int mpath_device_add_disk(struct device *parent,
 					struct gendisk *disk,
 					const struct attribute_group **groups)
 {
+#ifdef NVME_MPATH_HAVE_ADD_DISK_INT
+	return device_add_disk(parent, disk, groups);
+#else
 	device_add_disk(parent, disk, groups);
 	return 0;
-}
-
-#define device_add_disk(parent, disk, groups) \
-	mpath_device_add_disk(parent, disk, groups)
 #endif
+}
 
 /*
  * Whether a disk has been fully added, or deleted.  Without GD_ADDED and
@@ -263,12 +263,16 @@ static inline bool mpath_disk_dead(struct gendisk *disk)
 {
 	return !(disk->flags & GENHD_FL_UP);
 }
-
-static inline bool disk_live(struct gendisk *disk)
-{
-	return disk->flags & GENHD_FL_UP;
-}
 #endif
+
+static inline bool mpath_disk_live(struct gendisk *disk)
+{
+#ifdef NVME_MPATH_HAVE_DISK_STATE_BITS
+	return disk_live(disk);
+#else
+	return disk->flags & GENHD_FL_UP;
+#endif
+}
 
 /*
  * A path added to a live disk: shrink the disk's limits to fit it too, with
@@ -336,16 +340,16 @@ static inline bool mpath_grow_disk(struct gendisk *disk, sector_t size)
 
 /* ---- kobjects ---- */
 
-#ifndef NVME_MPATH_HAVE_KOBJ_TYPE_CONST
 /* kobject_init() takes a const kobj_type from 6.2 on; it never writes it. */
 static inline void mpath_kobject_init(struct kobject *kobj,
 				      const struct kobj_type *ktype)
 {
+#ifdef NVME_MPATH_HAVE_KOBJ_TYPE_CONST
+	kobject_init(kobj, ktype);
+#else
 	kobject_init(kobj, (void *)ktype);
-}
-
-#define kobject_init(kobj, ktype)	mpath_kobject_init(kobj, ktype)
 #endif
+}
 
 /* ---- bios ---- */
 
@@ -391,22 +395,29 @@ static inline void mpath_bio_set_remapped(struct bio *bio)
 #endif
 }
 
-#ifndef NVME_MPATH_HAVE_BIO_ALLOC_BDEV
-static inline struct bio *bio_alloc_clone(struct block_device *bdev,
-					  struct bio *bio_src, gfp_t gfp,
-					  struct bio_set *bs)
+/* A clone of @bio_src for @bdev (NULL: set later), from @bs. */
+static inline struct bio *mpath_bio_alloc_clone(struct block_device *bdev,
+						struct bio *bio_src, gfp_t gfp,
+						struct bio_set *bs)
 {
+#ifdef NVME_MPATH_HAVE_BIO_ALLOC_BDEV
+	return bio_alloc_clone(bdev, bio_src, gfp, bs);
+#else
 	struct bio *bio = bio_clone_fast(bio_src, gfp, bs);
 
 	if (bio && bdev)
 		bio_set_dev(bio, bdev);
 	return bio;
+#endif
 }
 
 static inline struct bio *mpath_bio_alloc(struct block_device *bdev,
 					  unsigned short nr_vecs,
 					  unsigned int opf, gfp_t gfp)
 {
+#ifdef NVME_MPATH_HAVE_BIO_ALLOC_BDEV
+	return bio_alloc(bdev, nr_vecs, opf, gfp);
+#else
 	struct bio *bio = bio_alloc(gfp, nr_vecs);
 
 	if (bio) {
@@ -414,18 +425,18 @@ static inline struct bio *mpath_bio_alloc(struct block_device *bdev,
 		bio->bi_opf = opf;
 	}
 	return bio;
+#endif
 }
 
-#define bio_alloc(bdev, nr_vecs, opf, gfp) \
-	mpath_bio_alloc(bdev, nr_vecs, opf, gfp)
-#endif
-
-#ifndef NVME_MPATH_HAVE_BIO_SPLIT_TO_LIMITS
-static inline struct bio *bio_split_to_limits(struct bio *bio)
+/* Splits @bio to the disk's limits; NULL if it was completed (error). */
+static inline struct bio *mpath_bio_split_to_limits(struct bio *bio)
 {
+#ifdef NVME_MPATH_HAVE_BIO_SPLIT_TO_LIMITS
+	return bio_split_to_limits(bio);
+#else
 	blk_queue_split(&bio);
 	return bio;
-}
 #endif
+}
 
 #endif /* NVME_MPATH_COMPAT_H */

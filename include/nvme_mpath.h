@@ -4,12 +4,12 @@
  * native multipath off.  Shared definitions.
  *
  * Objects and their locks:
- *  - mpath_mutex (group.c) serialises everything that changes the topology:
- *    subsystems, groups, paths, candidates, path state changes and the
+ *  - mpath_mutex (head.c) serialises everything that changes the topology:
+ *    subsystems, heads, paths, candidates, path state changes and the
  *    published path sets.  It is never taken on the I/O path, nor in the
  *    disk's open/release (those run under the disk's open_mutex, which
  *    bd_link_disk_holder() and del_gendisk() take under mpath_mutex).
- *  - The I/O path reads the group's published path set under RCU and holds a
+ *  - The I/O path reads the head's published path set under RCU and holds a
  *    per-path percpu_ref for each bio in flight on that path.
  */
 #ifndef NVME_MPATH_H
@@ -129,12 +129,12 @@ struct mpath_path_stats {
 /* A CPU's latency average older than this is not "recent". */
 #define MPATH_LAT_RECENT	(2 * HZ)
 
-struct mpath_group;
+struct mpath_head;
 
 struct mpath_path {
 	struct kobject kobj;		/* mpath/paths/<disk>; frees the path */
-	struct list_head node;		/* group->paths, under mpath_mutex */
-	struct mpath_group *grp;
+	struct list_head node;		/* head->paths, under mpath_mutex */
+	struct mpath_head *head;
 	struct mpath_bdev bdev;
 	struct gendisk *disk;		/* path disk, alive while bdev is open */
 	struct device *ctrl_dev;	/* referenced controller device */
@@ -175,7 +175,7 @@ struct mpath_path {
 };
 
 /*
- * The usable paths of a group as the I/O path sees them: rebuilt and
+ * The usable paths of a head as the I/O path sees them: rebuilt and
  * republished under mpath_mutex whenever a path changes state, read
  * under RCU.  numa_best[node] is an index into paths[].
  */
@@ -203,19 +203,19 @@ struct mpath_qd_cpu {
 
 struct mpath_subsys {
 	struct list_head node;		/* mpath_subsystems */
-	struct list_head groups;
+	struct list_head heads;
 	int instance;
 	char nqn[MPATH_NQN_LEN];
 };
 
 /* Group flags. */
 enum {
-	MPATH_GRP_STALE,	/* a path changed state: republish the path set */
+	MPATH_HEAD_STALE,	/* a path changed state: republish the path set */
 };
 
 /* One multipath namespace: one gendisk over all its paths. */
-struct mpath_group {
-	struct list_head node;		/* subsys->groups */
+struct mpath_head {
+	struct list_head node;		/* subsys->heads */
 	struct mpath_subsys *subsys;
 	struct mpath_ident id;		/* identity every path must match */
 	struct gendisk *disk;
@@ -225,7 +225,7 @@ struct mpath_group {
 	unsigned int __percpu *rr_next;
 	struct mpath_qd_cpu __percpu *qd;
 	int iopolicy;
-	unsigned long flags;		/* MPATH_GRP_* */
+	unsigned long flags;		/* MPATH_HEAD_* */
 	bool disk_added;
 	bool dead;			/* being torn down: refuse opens */
 	atomic_t openers;
@@ -255,7 +255,7 @@ struct mpath_group {
 
 struct mpath_io_state {
 	struct bio *orig;
-	struct mpath_group *grp;
+	struct mpath_head *head;
 	unsigned long start_time;	/* for disk accounting */
 	unsigned long wait_since;	/* jiffies of first failure/wait; 0 = none */
 	blk_status_t last_status;
@@ -268,7 +268,7 @@ struct mpath_io_state {
 
 struct mpath_io {
 	struct mpath_io_state st;	/* carried over to the next clone */
-	struct list_head node;		/* group->requeue_list */
+	struct list_head node;		/* head->requeue_list */
 	struct mpath_path *path;	/* holds path->ref while in flight */
 	u64 start_ns;			/* when the clone was sent */
 	struct bio clone;		/* must be last */
@@ -290,19 +290,23 @@ int mpath_read_ctrl_attr(struct device *ctrl_dev, const char *name, char *dst,
 int mpath_discovery_start(void);
 void mpath_discovery_stop(void);
 
-/* group.c */
+/* head.c */
 extern struct mutex mpath_mutex;
+extern struct list_head mpath_subsystems;
 void mpath_handle_add(struct device *disk_dev, struct mpath_ident *id);
 void mpath_handle_remove(struct device *disk_dev);
 void mpath_schedule_update(void);
-void mpath_group_free(struct mpath_group *grp);
+void mpath_head_free(struct mpath_head *head);
 void mpath_teardown_all(void);
+void mpath_head_refresh(struct mpath_head *head);
+
+/* checker.c */
 void mpath_checker_start(void);
 void mpath_checker_stop(void);
 void mpath_checker_kick(void);
 
 /* path.c */
-struct mpath_path *mpath_path_create(struct mpath_group *grp,
+struct mpath_path *mpath_path_create(struct mpath_head *head,
 				     const struct mpath_ident *id,
 				     struct device *disk_dev);
 int mpath_path_attach(struct mpath_path *path);
@@ -310,10 +314,11 @@ void mpath_path_detach(struct mpath_path *path);
 void mpath_path_destroy(struct mpath_path *path);
 void mpath_path_free(struct mpath_path *path);
 void mpath_path_fail(struct mpath_path *path, blk_status_t status);
-void mpath_path_check(struct mpath_path *path);
+bool mpath_ana_usable(unsigned int state);
+void mpath_path_probe(struct mpath_path *path);
 bool mpath_path_ctrl_live(struct mpath_path *path);
 void mpath_path_verify(struct mpath_path *path, u64 since_ns);
-void mpath_group_judge_paths(struct mpath_group *grp);
+void mpath_head_judge_paths(struct mpath_head *head);
 bool mpath_path_usable(const struct mpath_path *path);
 enum mpath_path_state mpath_path_state(const struct mpath_path *path);
 long mpath_path_inflight(struct mpath_path *path);
@@ -324,12 +329,12 @@ void mpath_path_set_ana(struct mpath_path *path, u8 state);
 void mpath_path_report(struct mpath_path *path, const char *event);
 
 /* selector.c */
-struct mpath_path *mpath_select_path(struct mpath_group *grp);
-struct mpath_path *mpath_select_untried(struct mpath_group *grp,
+struct mpath_path *mpath_select_path(struct mpath_head *head);
+struct mpath_path *mpath_select_untried(struct mpath_head *head,
 					const struct mpath_io_state *st);
-int mpath_pathset_rebuild(struct mpath_group *grp);
-void mpath_pathset_free(struct mpath_group *grp);
-void mpath_pathset_free_now(struct mpath_group *grp);
+int mpath_pathset_rebuild(struct mpath_head *head);
+void mpath_pathset_free(struct mpath_head *head);
+void mpath_pathset_free_now(struct mpath_head *head);
 int mpath_iopolicy_parse(const char *buf);
 
 /* io.c */
@@ -337,14 +342,14 @@ extern struct bio_set mpath_bio_set;
 extern const struct block_device_operations mpath_fops;
 int mpath_io_init(void);
 void mpath_io_exit(void);
-void mpath_kick_requeue(struct mpath_group *grp);
+void mpath_kick_requeue(struct mpath_head *head);
 void mpath_requeue_work(struct work_struct *work);
-void mpath_flush_requeue(struct mpath_group *grp);
+void mpath_flush_requeue(struct mpath_head *head);
 void mpath_free_disk(struct gendisk *disk);
 
 /* sysfs.c */
-int mpath_sysfs_add_group(struct mpath_group *grp);
-void mpath_sysfs_del_group(struct mpath_group *grp);
+int mpath_sysfs_add_head(struct mpath_head *head);
+void mpath_sysfs_del_head(struct mpath_head *head);
 int mpath_sysfs_add_path(struct mpath_path *path);
 extern const struct kobj_type mpath_path_ktype;
 

@@ -48,7 +48,7 @@
  *        MPATH_NS_GRACE passes, then completes with its status; the paths
  *        stay usable.
  *    A path whose probe fails while a peer's later probe works is failed
- *    (mpath_group_judge_paths()): the path lost access, not the command.
+ *    (mpath_head_judge_paths()): the path lost access, not the command.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -87,7 +87,7 @@ static void mpath_untry_all(struct mpath_io_state *st, bool moved)
 	unsigned int i;
 
 	if (moved && st->nr_tried)
-		atomic64_inc(&st->grp->failovers);
+		atomic64_inc(&st->head->failovers);
 	for (i = 0; i < st->nr_tried; i++) {
 		if (moved)
 			atomic64_inc(&st->tried[i]->failovers);
@@ -109,16 +109,16 @@ static void mpath_end_orig(struct mpath_io_state *st, blk_status_t status)
 
 static void mpath_requeue(struct mpath_io *io, unsigned long delay)
 {
-	struct mpath_group *grp = io->st.grp;
+	struct mpath_head *head = io->st.head;
 	unsigned long flags;
 
-	spin_lock_irqsave(&grp->requeue_lock, flags);
-	list_add_tail(&io->node, &grp->requeue_list);
-	spin_unlock_irqrestore(&grp->requeue_lock, flags);
+	spin_lock_irqsave(&head->requeue_lock, flags);
+	list_add_tail(&io->node, &head->requeue_list);
+	spin_unlock_irqrestore(&head->requeue_lock, flags);
 	if (delay)
-		queue_delayed_work(mpath_io_wq, &grp->requeue_work, delay);
+		queue_delayed_work(mpath_io_wq, &head->requeue_work, delay);
 	else
-		mod_delayed_work(mpath_io_wq, &grp->requeue_work, 0);
+		mod_delayed_work(mpath_io_wq, &head->requeue_work, 0);
 }
 
 /*
@@ -160,11 +160,11 @@ static void mpath_clone_end_io(struct bio *clone)
 /* No usable path for @io: wait for one, or give up. */
 static void mpath_no_path(struct mpath_io *io)
 {
-	struct mpath_group *grp = io->st.grp;
+	struct mpath_head *head = io->st.head;
 	/* A path in ANA change may take up to its ANATT to come back. */
 	unsigned long timeout = max(READ_ONCE(mpath_no_path_timeout),
-				    READ_ONCE(grp->ana_wait)) * HZ;
-	unsigned long since = READ_ONCE(grp->no_path_since);
+				    READ_ONCE(head->ana_wait)) * HZ;
+	unsigned long since = READ_ONCE(head->no_path_since);
 	unsigned long now = jiffies;
 	blk_status_t status = io->st.last_status ?: BLK_STS_IOERR;
 	struct mpath_io_state st;
@@ -173,21 +173,21 @@ static void mpath_no_path(struct mpath_io *io)
 		status = BLK_STS_AGAIN;
 		goto fail;
 	}
-	if (!READ_ONCE(grp->nr_paths)) {
+	if (!READ_ONCE(head->nr_paths)) {
 		pr_warn_ratelimited("%s: no path left: failing I/O\n",
-				    grp->disk->disk_name);
+				    head->disk->disk_name);
 		goto fail;
 	}
 	if (!io->st.wait_since)
 		io->st.wait_since = now ?: 1;
 	if (time_after_eq(now, io->st.wait_since + timeout) ||
 	    (since && time_after_eq(now, since + timeout))) {
-		atomic64_inc(&grp->no_path_failed);
+		atomic64_inc(&head->no_path_failed);
 		pr_warn_ratelimited("%s: no usable path for %us: failing I/O\n",
-				    grp->disk->disk_name, jiffies_to_msecs(timeout) / 1000);
+				    head->disk->disk_name, jiffies_to_msecs(timeout) / 1000);
 		goto fail;
 	}
-	atomic64_inc(&grp->requeued);
+	atomic64_inc(&head->requeued);
 	/* Re-examined when a path comes back, and at least every second. */
 	mpath_requeue(io, HZ);
 	return;
@@ -209,15 +209,15 @@ static void mpath_dispatch(struct mpath_io_state *st, gfp_t gfp)
 
 	rcu_read_lock();
 	if (likely(!st->nr_tried))
-		path = mpath_select_path(st->grp);
+		path = mpath_select_path(st->head);
 	else
-		path = mpath_select_untried(st->grp, st);
+		path = mpath_select_untried(st->head, st);
 	if (likely(path))
 		percpu_ref_get(&path->ref);
 	rcu_read_unlock();
 
-	clone = bio_alloc_clone(path ? path->bdev.bdev : NULL, st->orig, gfp,
-				&mpath_bio_set);
+	clone = mpath_bio_alloc_clone(path ? path->bdev.bdev : NULL, st->orig,
+				      gfp, &mpath_bio_set);
 	if (unlikely(!clone)) {
 		/* Only a REQ_NOWAIT bio allocates without waiting. */
 		if (path)
@@ -267,11 +267,11 @@ static void mpath_submit_bio(struct bio *bio)
 {
 	struct mpath_io_state st;
 
-	bio = bio_split_to_limits(bio);
+	bio = mpath_bio_split_to_limits(bio);
 	if (!bio)
 		return;
 	st.orig = bio;
-	st.grp = mpath_bio_disk(bio)->private_data;
+	st.head = mpath_bio_disk(bio)->private_data;
 	st.start_time = bio_start_io_acct(bio);
 	st.wait_since = 0;
 	st.last_status = BLK_STS_OK;
@@ -316,7 +316,7 @@ static u64 mpath_ns_grace(void)
 static void mpath_judge_tried(struct mpath_io *io)
 {
 	struct mpath_io_state *st = &io->st;
-	struct mpath_group *grp = st->grp;
+	struct mpath_head *head = st->head;
 	bool pending = false, every_path = false, reported = true;
 	u64 now = ktime_get_ns(), since;
 	unsigned int i;
@@ -328,7 +328,7 @@ static void mpath_judge_tried(struct mpath_io *io)
 		if (!mpath_path_usable(p))
 			continue;		/* a path failure after all */
 		if (READ_ONCE(p->probe_ok_ns) > t) {
-			atomic64_inc(&grp->cmd_failed);
+			atomic64_inc(&head->cmd_failed);
 			mpath_io_complete(io, st->last_status);
 			return;
 		}
@@ -353,15 +353,15 @@ static void mpath_judge_tried(struct mpath_io *io)
 		mpath_io_redispatch(io);
 		return;
 	}
-	since = READ_ONCE(grp->ns_failing_ns);
+	since = READ_ONCE(head->ns_failing_ns);
 	if (!since) {
 		since = st->tried_ns[0];
-		WRITE_ONCE(grp->ns_failing_ns, since);
+		WRITE_ONCE(head->ns_failing_ns, since);
 		pr_warn_ratelimited("%s: every path fails I/O while its controller is live: namespace error, or ANA access lost on every path\n",
-				    grp->disk->disk_name);
+				    head->disk->disk_name);
 	}
 	if (reported || now - min(since, st->tried_ns[0]) >= mpath_ns_grace()) {
-		atomic64_inc(&grp->cmd_failed);
+		atomic64_inc(&head->cmd_failed);
 		mpath_io_complete(io, st->last_status);
 		return;
 	}
@@ -412,7 +412,7 @@ static void mpath_judge_error(struct mpath_io *io)
 	    !mpath_path_ctrl_live(path)) {
 		mpath_path_fail(path, status);
 		atomic64_inc(&path->failovers);
-		atomic64_inc(&io->st.grp->failovers);
+		atomic64_inc(&io->st.head->failovers);
 		percpu_ref_put(&path->ref);
 		if (!io->st.wait_since)
 			io->st.wait_since = jiffies ?: 1;
@@ -433,18 +433,18 @@ static void mpath_judge_error(struct mpath_io *io)
  */
 void mpath_requeue_work(struct work_struct *work)
 {
-	struct mpath_group *grp = container_of(to_delayed_work(work),
-					       struct mpath_group,
+	struct mpath_head *head = container_of(to_delayed_work(work),
+					       struct mpath_head,
 					       requeue_work);
 	struct mpath_io *io, *tmp;
 	unsigned int noio;
 	LIST_HEAD(list);
 
 	noio = memalloc_noio_save();
-	mpath_group_judge_paths(grp);
-	spin_lock_irq(&grp->requeue_lock);
-	list_splice_init(&grp->requeue_list, &list);
-	spin_unlock_irq(&grp->requeue_lock);
+	mpath_head_judge_paths(head);
+	spin_lock_irq(&head->requeue_lock);
+	list_splice_init(&head->requeue_list, &list);
+	spin_unlock_irq(&head->requeue_lock);
 
 	list_for_each_entry_safe(io, tmp, &list, node) {
 		list_del(&io->node);
@@ -456,44 +456,44 @@ void mpath_requeue_work(struct work_struct *work)
 	memalloc_noio_restore(noio);
 }
 
-void mpath_kick_requeue(struct mpath_group *grp)
+void mpath_kick_requeue(struct mpath_head *head)
 {
-	mod_delayed_work(mpath_io_wq, &grp->requeue_work, 0);
+	mod_delayed_work(mpath_io_wq, &head->requeue_work, 0);
 }
 
-/* The group has no path left: fail what waits and stop the work. */
-void mpath_flush_requeue(struct mpath_group *grp)
+/* The head has no path left: fail what waits and stop the work. */
+void mpath_flush_requeue(struct mpath_head *head)
 {
-	mpath_kick_requeue(grp);
-	flush_delayed_work(&grp->requeue_work);
-	cancel_delayed_work_sync(&grp->requeue_work);
+	mpath_kick_requeue(head);
+	flush_delayed_work(&head->requeue_work);
+	cancel_delayed_work_sync(&head->requeue_work);
 }
 
 static int mpath_open(MPATH_OPEN_ARGS)
 {
-	struct mpath_group *grp = MPATH_OPEN_DISK->private_data;
+	struct mpath_head *head = MPATH_OPEN_DISK->private_data;
 
-	if (READ_ONCE(grp->dead))
+	if (READ_ONCE(head->dead))
 		return -ENXIO;
-	atomic_inc(&grp->openers);
+	atomic_inc(&head->openers);
 	return 0;
 }
 
 static void mpath_release(MPATH_RELEASE_ARGS)
 {
-	struct mpath_group *grp = disk->private_data;
+	struct mpath_head *head = disk->private_data;
 
 	/* A pathless disk goes away with its last opener. */
-	if (atomic_dec_and_test(&grp->openers) && !READ_ONCE(grp->nr_paths))
+	if (atomic_dec_and_test(&head->openers) && !READ_ONCE(head->nr_paths))
 		mpath_schedule_update();
 }
 
 void mpath_free_disk(struct gendisk *disk)
 {
-	struct mpath_group *grp = disk->private_data;
+	struct mpath_head *head = disk->private_data;
 
-	if (grp)
-		mpath_group_free(grp);
+	if (head)
+		mpath_head_free(head);
 }
 
 const struct block_device_operations mpath_fops = {

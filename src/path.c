@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Paths: one namespace disk of one controller, claimed for a group.
+ * Paths: one namespace disk of one controller, claimed for a head.
  *
- * A path is opened exclusively (holder: its group), so nobody can mount or
+ * A path is opened exclusively (holder: its head), so nobody can mount or
  * claim it around the multipath disk, and linked as a holder so that
  * /sys/block/<mp>/slaves/ and lsblk show the stack.  Each bio in flight on
  * a path holds a reference on path->ref; a path is released only after it
@@ -64,7 +64,7 @@ u64 mpath_path_latency(struct mpath_path *path, bool recent_only)
 	return n ? div_u64(sum, n) : 0;
 }
 
-static bool mpath_ana_usable(unsigned int state)
+bool mpath_ana_usable(unsigned int state)
 {
 	return state == MPATH_ANA_UNKNOWN || state == MPATH_ANA_OPTIMIZED ||
 	       state == MPATH_ANA_NONOPTIMIZED;
@@ -163,12 +163,12 @@ void mpath_path_set_ana(struct mpath_path *path, u8 state)
 	/* A report, even of the same state, may settle a bio's verdict. */
 	WRITE_ONCE(path->ana_report_ns, ktime_get_ns());
 	if (old == state) {
-		mpath_kick_requeue(path->grp);
+		mpath_kick_requeue(path->head);
 		return;
 	}
 	WRITE_ONCE(path->ana_state, state);
 	pr_info_ratelimited("%s: path %s (%s): ANA state %s -> %s\n",
-			    path->grp->disk->disk_name, path->name,
+			    path->head->disk->disk_name, path->name,
 			    path->ctrl_name, mpath_ana_state_name(old),
 			    mpath_ana_state_name(state));
 	if (mpath_ana_usable(state) &&
@@ -177,7 +177,7 @@ void mpath_path_set_ana(struct mpath_path *path, u8 state)
 			   READ_ONCE(mpath_check_interval) * HZ);
 		mpath_checker_kick();
 	}
-	set_bit(MPATH_GRP_STALE, &path->grp->flags);
+	set_bit(MPATH_HEAD_STALE, &path->head->flags);
 	mpath_schedule_update();
 }
 
@@ -192,7 +192,7 @@ void mpath_path_set_ana(struct mpath_path *path, u8 state)
  */
 void mpath_path_report(struct mpath_path *path, const char *event)
 {
-	struct mpath_group *grp = path->grp;
+	struct mpath_head *head = path->head;
 	enum mpath_path_state state = mpath_path_state(path);
 	const char *name = mpath_path_state_names[state];
 	char *envp[5] = { NULL };
@@ -203,35 +203,35 @@ void mpath_path_report(struct mpath_path *path, const char *event)
 		if (state == path->reported)
 			return;
 		pr_info_ratelimited("%s: path %s (%s): %s -> %s\n",
-				    grp->disk->disk_name, path->name,
+				    head->disk->disk_name, path->name,
 				    path->ctrl_name,
 				    mpath_path_state_names[path->reported],
 				    name);
 	}
 	path->reported = state;
-	if (!grp->disk_added)
+	if (!head->disk_added)
 		return;
 	envp[0] = kasprintf(GFP_KERNEL, "NVME_MPATH_EVENT=%s", event);
 	envp[1] = kasprintf(GFP_KERNEL, "NVME_MPATH_PATH=%s", path->name);
 	envp[2] = kasprintf(GFP_KERNEL, "NVME_MPATH_CTRL=%s", path->ctrl_name);
 	envp[3] = kasprintf(GFP_KERNEL, "NVME_MPATH_STATE=%s", name);
 	if (envp[0] && envp[1] && envp[2] && envp[3])
-		kobject_uevent_env(&disk_to_dev(grp->disk)->kobj, KOBJ_CHANGE,
+		kobject_uevent_env(&disk_to_dev(head->disk)->kobj, KOBJ_CHANGE,
 				   envp);
 	for (i = 0; i < 4; i++)
 		kfree(envp[i]);
 }
 
 /**
- * mpath_path_create - claim a namespace disk as a path of @grp
- * @grp: the group
+ * mpath_path_create - claim a namespace disk as a path of @head
+ * @head: the head
  * @id:  identity read when the disk appeared
  * @dev: the disk's device, referenced by the caller
  *
  * The path is not yet visible to I/O: the caller publishes it.
  * Return: the path, or an ERR_PTR (logged) if the disk cannot be claimed.
  */
-struct mpath_path *mpath_path_create(struct mpath_group *grp,
+struct mpath_path *mpath_path_create(struct mpath_head *head,
 				     const struct mpath_ident *id,
 				     struct device *dev)
 {
@@ -242,8 +242,8 @@ struct mpath_path *mpath_path_create(struct mpath_group *grp,
 	path = kzalloc(sizeof(*path), GFP_KERNEL);
 	if (!path)
 		return ERR_PTR(-ENOMEM);
-	kobject_init(&path->kobj, &mpath_path_ktype);
-	path->grp = grp;
+	mpath_kobject_init(&path->kobj, &mpath_path_ktype);
+	path->head = head;
 	INIT_LIST_HEAD(&path->node);
 	init_completion(&path->ref_done);
 	path->numa_node = id->numa_node;
@@ -267,7 +267,7 @@ struct mpath_path *mpath_path_create(struct mpath_group *grp,
 	if (ret)
 		goto out_put;
 
-	ret = mpath_bdev_open_excl(id->devt, grp, &path->bdev);
+	ret = mpath_bdev_open_excl(id->devt, head, &path->bdev);
 	if (ret) {
 		pr_warn("%s: cannot claim it as a path of NSID %u of %s (%d%s): left alone\n",
 			id->disk_name, id->nsid, id->nqn, ret,
@@ -276,7 +276,7 @@ struct mpath_path *mpath_path_create(struct mpath_group *grp,
 	}
 	/* The same disk, not another one that reused its number. */
 	if (path->bdev.bdev->bd_disk != dev_to_disk(dev) ||
-	    !disk_live(path->bdev.bdev->bd_disk)) {
+	    !mpath_disk_live(path->bdev.bdev->bd_disk)) {
 		ret = -ENODEV;
 		goto out_close;
 	}
@@ -289,25 +289,25 @@ struct mpath_path *mpath_path_create(struct mpath_group *grp,
 	return path;
 
 out_close:
-	mpath_bdev_close(&path->bdev, grp);
+	mpath_bdev_close(&path->bdev, head);
 out_put:
 	kobject_put(&path->kobj);
 	return ERR_PTR(ret);
 }
 
-/* Links a published path under its group's live disk. */
+/* Links a published path under its head's live disk. */
 int mpath_path_attach(struct mpath_path *path)
 {
 	int ret;
 
 	lockdep_assert_held(&mpath_mutex);
-	ret = bd_link_disk_holder(path->bdev.bdev, path->grp->disk);
+	ret = bd_link_disk_holder(path->bdev.bdev, path->head->disk);
 	if (ret)
 		return ret;
 	path->holder_linked = true;
 	ret = mpath_sysfs_add_path(path);
 	if (ret) {
-		bd_unlink_disk_holder(path->bdev.bdev, path->grp->disk);
+		bd_unlink_disk_holder(path->bdev.bdev, path->head->disk);
 		path->holder_linked = false;
 		return ret;
 	}
@@ -316,7 +316,7 @@ int mpath_path_attach(struct mpath_path *path)
 
 /*
  * Undoes mpath_path_attach(); the path may go on serving I/O.  The holder
- * link is undone even where the group had no mpath/ directory to put the
+ * link is undone even where the head had no mpath/ directory to put the
  * path's own in.
  */
 void mpath_path_detach(struct mpath_path *path)
@@ -325,14 +325,14 @@ void mpath_path_detach(struct mpath_path *path)
 	if (path->kobj.state_in_sysfs)
 		kobject_del(&path->kobj);
 	if (path->holder_linked) {
-		bd_unlink_disk_holder(path->bdev.bdev, path->grp->disk);
+		bd_unlink_disk_holder(path->bdev.bdev, path->head->disk);
 		path->holder_linked = false;
 	}
 }
 
 /**
  * mpath_path_destroy - release a path no path set publishes any more
- * @path: the path; unlinked from its group's list
+ * @path: the path; unlinked from its head's list
  *
  * Waits for the bios in flight on the path, then gives the disk back.
  */
@@ -343,12 +343,12 @@ void mpath_path_destroy(struct mpath_path *path)
 	synchronize_rcu();
 	percpu_ref_kill(&path->ref);
 	/* Bios waiting for a verdict hold references: let them see it gone. */
-	mpath_kick_requeue(path->grp);
+	mpath_kick_requeue(path->head);
 	wait_for_completion(&path->ref_done);
 
-	if (path->grp->disk_added)
+	if (path->head->disk_added)
 		mpath_path_detach(path);
-	mpath_bdev_close(&path->bdev, path->grp);
+	mpath_bdev_close(&path->bdev, path->head);
 	put_device(path->ctrl_dev);
 	path->ctrl_dev = NULL;
 	kobject_put(&path->kobj);
@@ -372,31 +372,31 @@ void mpath_path_free(struct mpath_path *path)
  */
 void mpath_path_fail(struct mpath_path *path, blk_status_t status)
 {
-	struct mpath_group *grp = path->grp;
+	struct mpath_head *head = path->head;
 
 	atomic64_inc(&path->errors);
 	if (test_and_set_bit(MPATH_PATH_FAILED, &path->flags))
 		return;
 	WRITE_ONCE(path->failed_at, jiffies);
 	pr_warn_ratelimited("%s: path %s (%s) failed (error %d), failing over\n",
-			    grp->disk->disk_name, path->name, path->ctrl_name,
+			    head->disk->disk_name, path->name, path->ctrl_name,
 			    blk_status_to_errno(status));
-	set_bit(MPATH_GRP_STALE, &grp->flags);
+	set_bit(MPATH_HEAD_STALE, &head->flags);
 	mpath_schedule_update();
 }
 
 static void mpath_probe_end_io(struct bio *bio)
 {
 	struct mpath_path *path = bio->bi_private;
-	struct mpath_group *grp = path->grp;
+	struct mpath_head *head = path->head;
 	unsigned int order = get_order(bio_first_bvec_all(bio)->bv_len);
 	u64 start = READ_ONCE(path->probe_start_ns);
 
 	if (!bio->bi_status) {
 		WRITE_ONCE(path->probe_ok_ns, start);
-		WRITE_ONCE(grp->ns_failing_ns, 0);
+		WRITE_ONCE(head->ns_failing_ns, 0);
 		if (test_and_clear_bit(MPATH_PATH_FAILED, &path->flags)) {
-			set_bit(MPATH_GRP_STALE, &grp->flags);
+			set_bit(MPATH_HEAD_STALE, &head->flags);
 			mpath_schedule_update();
 		}
 	} else if (bio->bi_status != BLK_STS_AGAIN) {
@@ -408,7 +408,7 @@ static void mpath_probe_end_io(struct bio *bio)
 	bio_put(bio);
 	clear_bit(MPATH_PATH_PROBING, &path->flags);
 	/* Bios may be waiting for this verdict. */
-	mpath_kick_requeue(grp);
+	mpath_kick_requeue(head);
 	percpu_ref_put(&path->ref);
 }
 
@@ -416,7 +416,7 @@ static void mpath_probe_end_io(struct bio *bio)
  * Reads the first block of @path, without waiting or retrying.  The buffer
  * holds a whole logical block, which may be larger than a page.
  */
-static void mpath_path_probe(struct mpath_path *path)
+void mpath_path_probe(struct mpath_path *path)
 {
 	unsigned int len = bdev_logical_block_size(path->bdev.bdev);
 	unsigned int order = get_order(len);
@@ -428,7 +428,7 @@ static void mpath_path_probe(struct mpath_path *path)
 	page = alloc_pages(GFP_NOIO, order);
 	if (!page)
 		goto out_clear;
-	bio = bio_alloc(path->bdev.bdev, 1, REQ_OP_READ | REQ_SYNC |
+	bio = mpath_bio_alloc(path->bdev.bdev, 1, REQ_OP_READ | REQ_SYNC |
 			REQ_NOWAIT | REQ_FAILFAST_DEV |
 			REQ_FAILFAST_TRANSPORT | REQ_FAILFAST_DRIVER,
 			GFP_NOIO);
@@ -478,15 +478,15 @@ bool mpath_path_ctrl_live(struct mpath_path *path)
 #define MPATH_JUDGE_MAX		16
 
 /**
- * mpath_group_judge_paths - fail the paths that lost access, not others
- * @grp: the group
+ * mpath_head_judge_paths - fail the paths that lost access, not others
+ * @head: the head
  *
  * A usable path whose last probe failed is failed once a peer's probe that
  * started later has worked: the namespace works, that path does not.  Until
  * then its peers are asked.  When every path fails its probe, none is
  * failed: the bios' own verdict (io.c) settles it.  Requeue work, no locks.
  */
-void mpath_group_judge_paths(struct mpath_group *grp)
+void mpath_head_judge_paths(struct mpath_head *head)
 {
 	struct mpath_path *paths[MPATH_JUDGE_MAX];
 	const struct mpath_pathset *ps;
@@ -494,7 +494,7 @@ void mpath_group_judge_paths(struct mpath_group *grp)
 	u64 f;
 
 	rcu_read_lock();
-	ps = rcu_dereference(grp->pset);
+	ps = rcu_dereference(head->pset);
 	for (i = 0; ps && i < ps->nr && n < MPATH_JUDGE_MAX; i++)
 		if (percpu_ref_tryget_live(&ps->paths[i]->ref))
 			paths[n++] = ps->paths[i];
@@ -514,7 +514,7 @@ void mpath_group_judge_paths(struct mpath_group *grp)
 				peer_ok = true;
 		if (peer_ok) {
 			pr_warn_ratelimited("%s: path %s (%s) fails reads that another path serves\n",
-					    grp->disk->disk_name, p->name,
+					    head->disk->disk_name, p->name,
 					    p->ctrl_name);
 			mpath_path_fail(p, BLK_STS_IOERR);
 			continue;
@@ -525,41 +525,4 @@ void mpath_group_judge_paths(struct mpath_group *grp)
 	}
 	for (i = 0; i < n; i++)
 		percpu_ref_put(&paths[i]->ref);
-}
-
-/**
- * mpath_path_check - the checker's look at one path
- * @path: the path
- *
- * Follows the controller's state; a failed path whose controller is live is
- * re-tested with a read once it has been failed for a check interval.
- */
-void mpath_path_check(struct mpath_path *path)
-{
-	char state[sizeof(path->ctrl_state)];
-	bool live;
-
-	lockdep_assert_held(&mpath_mutex);
-	if (mpath_read_ctrl_state(path->ctrl_dev, state, sizeof(state)))
-		strscpy(state, "unknown", sizeof(state));
-	live = !strcmp(state, "live");
-	if (strcmp(state, path->ctrl_state)) {
-		pr_info("%s: path %s: controller %s is %s\n",
-			path->grp->disk->disk_name, path->name,
-			path->ctrl_name, state);
-		strscpy(path->ctrl_state, state, sizeof(path->ctrl_state));
-	}
-	if (live == test_bit(MPATH_PATH_CTRL_DOWN, &path->flags)) {
-		if (live)
-			clear_bit(MPATH_PATH_CTRL_DOWN, &path->flags);
-		else
-			set_bit(MPATH_PATH_CTRL_DOWN, &path->flags);
-		set_bit(MPATH_GRP_STALE, &path->grp->flags);
-	}
-	/* An inaccessible path fails reads: wait for the helper to say so. */
-	if (live && test_bit(MPATH_PATH_FAILED, &path->flags) &&
-	    mpath_ana_usable(READ_ONCE(path->ana_state)) &&
-	    time_after_eq(jiffies, READ_ONCE(path->failed_at) +
-			  READ_ONCE(mpath_check_interval) * HZ))
-		mpath_path_probe(path);
 }

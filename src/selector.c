@@ -2,7 +2,7 @@
 /*
  * Path selection.
  *
- * Under mpath_mutex, the usable paths of a group are collected into a path
+ * Under mpath_mutex, the usable paths of a head are collected into a path
  * set, with the best path for every NUMA node worked out in advance, and
  * published with RCU.  Choosing a path is then a read of that set: no lock,
  * no shared cache line written (round-robin keeps a per-CPU cursor).
@@ -81,11 +81,11 @@ static unsigned int mpath_least_service_time(const struct mpath_pathset *ps)
 	return best;
 }
 
-static unsigned int mpath_select_batched(struct mpath_group *grp,
+static unsigned int mpath_select_batched(struct mpath_head *head,
 					 const struct mpath_pathset *ps,
 					 int policy)
 {
-	struct mpath_qd_cpu *c = get_cpu_ptr(grp->qd);
+	struct mpath_qd_cpu *c = get_cpu_ptr(head->qd);
 	unsigned int i;
 
 	if (c->ps != ps || !c->left || c->idx >= ps->nr_best) {
@@ -96,33 +96,33 @@ static unsigned int mpath_select_batched(struct mpath_group *grp,
 	}
 	c->left--;
 	i = c->idx;
-	put_cpu_ptr(grp->qd);
+	put_cpu_ptr(head->qd);
 	return i;
 }
 
 /**
- * mpath_select_path - the path for the next bio of @grp
- * @grp: the group
+ * mpath_select_path - the path for the next bio of @head
+ * @head: the head
  *
  * Caller holds rcu_read_lock().  Return: a usable path or NULL.
  */
-struct mpath_path *mpath_select_path(struct mpath_group *grp)
+struct mpath_path *mpath_select_path(struct mpath_head *head)
 {
-	struct mpath_pathset *ps = rcu_dereference(grp->pset);
+	struct mpath_pathset *ps = rcu_dereference(head->pset);
 	struct mpath_path *path;
 	unsigned int i, j;
 	int policy;
 
 	if (unlikely(!ps))
 		return NULL;
-	policy = READ_ONCE(grp->iopolicy);
+	policy = READ_ONCE(head->iopolicy);
 	switch (policy) {
 	case MPATH_IOPOLICY_RR:
-		i = this_cpu_inc_return(*grp->rr_next) % ps->nr_best;
+		i = this_cpu_inc_return(*head->rr_next) % ps->nr_best;
 		break;
 	case MPATH_IOPOLICY_QD:
 	case MPATH_IOPOLICY_ST:
-		i = mpath_select_batched(grp, ps, policy);
+		i = mpath_select_batched(head, ps, policy);
 		break;
 	default:
 		i = ps->numa_best[numa_node_id()];
@@ -146,16 +146,16 @@ struct mpath_path *mpath_select_path(struct mpath_group *grp)
 
 /**
  * mpath_select_untried - a usable path @st has not failed on yet
- * @grp: the group
+ * @head: the head
  * @st:  the bio's state, with the paths it failed on
  *
  * For resending after an unclear error: the preferred tier first, in the
  * set's order.  Caller holds rcu_read_lock().  Return: a path or NULL.
  */
-struct mpath_path *mpath_select_untried(struct mpath_group *grp,
+struct mpath_path *mpath_select_untried(struct mpath_head *head,
 					const struct mpath_io_state *st)
 {
-	struct mpath_pathset *ps = rcu_dereference(grp->pset);
+	struct mpath_pathset *ps = rcu_dereference(head->pset);
 	struct mpath_path *path;
 	unsigned int i, j;
 
@@ -182,13 +182,13 @@ static int mpath_path_distance(const struct mpath_path *path, int node)
 }
 
 /**
- * mpath_pathset_rebuild - publish the usable paths of @grp
- * @grp: the group
+ * mpath_pathset_rebuild - publish the usable paths of @head
+ * @head: the head
  *
  * Return: 0, or -ENOMEM (the old set stays; the I/O path skips paths that
  * failed since it was built).
  */
-int mpath_pathset_rebuild(struct mpath_group *grp)
+int mpath_pathset_rebuild(struct mpath_head *head)
 {
 	unsigned int all = 0, nr_opt = 0, nr_non = 0, i, tt, ana_wait = 0;
 	struct mpath_pathset *ps, *old;
@@ -196,8 +196,8 @@ int mpath_pathset_rebuild(struct mpath_group *grp)
 	int node, d, best;
 
 	lockdep_assert_held(&mpath_mutex);
-	clear_bit(MPATH_GRP_STALE, &grp->flags);
-	list_for_each_entry(path, &grp->paths, node)
+	clear_bit(MPATH_HEAD_STALE, &head->flags);
+	list_for_each_entry(path, &head->paths, node)
 		all++;
 	/*
 	 * paths[] has room for every path twice: the second half collects the
@@ -208,11 +208,11 @@ int mpath_pathset_rebuild(struct mpath_group *grp)
 	ps = kzalloc(struct_size(ps, paths, 2 * all) +
 		     nr_node_ids * sizeof(u16), GFP_KERNEL);
 	if (!ps) {
-		set_bit(MPATH_GRP_STALE, &grp->flags);
+		set_bit(MPATH_HEAD_STALE, &head->flags);
 		return -ENOMEM;
 	}
 	non = &ps->paths[all];
-	list_for_each_entry(path, &grp->paths, node) {
+	list_for_each_entry(path, &head->paths, node) {
 		u8 ana = READ_ONCE(path->ana_state);
 
 		if (ana == MPATH_ANA_CHANGE) {
@@ -228,7 +228,7 @@ int mpath_pathset_rebuild(struct mpath_group *grp)
 		else
 			ps->paths[nr_opt++] = path;
 	}
-	WRITE_ONCE(grp->ana_wait, ana_wait);
+	WRITE_ONCE(head->ana_wait, ana_wait);
 	for (i = 0; i < nr_non; i++)
 		ps->paths[nr_opt + i] = non[i];
 	ps->nr = nr_opt + nr_non;
@@ -249,18 +249,18 @@ int mpath_pathset_rebuild(struct mpath_group *grp)
 		ps = NULL;
 	}
 
-	old = rcu_replace_pointer(grp->pset, ps, lockdep_is_held(&mpath_mutex));
+	old = rcu_replace_pointer(head->pset, ps, lockdep_is_held(&mpath_mutex));
 	if (ps) {
-		if (grp->no_path_since)
-			WRITE_ONCE(grp->no_path_total, grp->no_path_total +
-				   jiffies - grp->no_path_since);
-		WRITE_ONCE(grp->no_path_since, 0);
-		mpath_kick_requeue(grp);
-	} else if (!grp->no_path_since) {
-		WRITE_ONCE(grp->no_path_since, jiffies ?: 1);
-		if (grp->disk_added && grp->nr_paths)
+		if (head->no_path_since)
+			WRITE_ONCE(head->no_path_total, head->no_path_total +
+				   jiffies - head->no_path_since);
+		WRITE_ONCE(head->no_path_since, 0);
+		mpath_kick_requeue(head);
+	} else if (!head->no_path_since) {
+		WRITE_ONCE(head->no_path_since, jiffies ?: 1);
+		if (head->disk_added && head->nr_paths)
 			pr_warn("%s: no usable path; I/O waits up to %us for one\n",
-				grp->disk->disk_name,
+				head->disk->disk_name,
 				max(READ_ONCE(mpath_no_path_timeout), ana_wait));
 	}
 	if (old)
@@ -269,20 +269,20 @@ int mpath_pathset_rebuild(struct mpath_group *grp)
 }
 
 /* Unpublishes the path set and frees it once no reader can see it. */
-void mpath_pathset_free_now(struct mpath_group *grp)
+void mpath_pathset_free_now(struct mpath_head *head)
 {
 	struct mpath_pathset *ps;
 
 	lockdep_assert_held(&mpath_mutex);
-	ps = rcu_replace_pointer(grp->pset, NULL,
+	ps = rcu_replace_pointer(head->pset, NULL,
 				 lockdep_is_held(&mpath_mutex));
 	synchronize_rcu();
 	kfree(ps);
 }
 
-/* The group is gone from every reader's view. */
-void mpath_pathset_free(struct mpath_group *grp)
+/* The head is gone from every reader's view. */
+void mpath_pathset_free(struct mpath_head *head)
 {
-	kfree(rcu_dereference_protected(grp->pset, true));
-	RCU_INIT_POINTER(grp->pset, NULL);
+	kfree(rcu_dereference_protected(head->pset, true));
+	RCU_INIT_POINTER(head->pset, NULL);
 }

@@ -33,7 +33,7 @@
 #include "nvme_mpath.h"
 
 /* mpath/ is a child of the disk's device kobject. */
-static struct mpath_group *mpath_kobj_to_group(struct kobject *kobj)
+static struct mpath_head *mpath_kobj_to_head(struct kobject *kobj)
 {
 	return dev_to_disk(kobj_to_dev(kobj->parent))->private_data;
 }
@@ -41,42 +41,42 @@ static struct mpath_group *mpath_kobj_to_group(struct kobject *kobj)
 static ssize_t subsysnqn_show(struct kobject *kobj, struct kobj_attribute *a,
 			      char *buf)
 {
-	return sysfs_emit(buf, "%s\n", mpath_kobj_to_group(kobj)->id.nqn);
+	return sysfs_emit(buf, "%s\n", mpath_kobj_to_head(kobj)->id.nqn);
 }
 
 static ssize_t nsid_show(struct kobject *kobj, struct kobj_attribute *a,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%u\n", mpath_kobj_to_group(kobj)->id.nsid);
+	return sysfs_emit(buf, "%u\n", mpath_kobj_to_head(kobj)->id.nsid);
 }
 
 static ssize_t wwid_show(struct kobject *kobj, struct kobj_attribute *a,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%s\n", mpath_kobj_to_group(kobj)->id.wwid);
+	return sysfs_emit(buf, "%s\n", mpath_kobj_to_head(kobj)->id.wwid);
 }
 
 static ssize_t iopolicy_show(struct kobject *kobj, struct kobj_attribute *a,
 			     char *buf)
 {
-	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
 
 	return sysfs_emit(buf, "%s\n",
-			  mpath_iopolicy_names[READ_ONCE(grp->iopolicy)]);
+			  mpath_iopolicy_names[READ_ONCE(head->iopolicy)]);
 }
 
 /* Takes effect for the next bio; bios in flight are not disturbed. */
 static ssize_t iopolicy_store(struct kobject *kobj, struct kobj_attribute *a,
 			      const char *buf, size_t count)
 {
-	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
 	int policy = mpath_iopolicy_parse(buf);
 
 	if (policy < 0)
 		return -EINVAL;
-	if (policy != READ_ONCE(grp->iopolicy)) {
-		WRITE_ONCE(grp->iopolicy, policy);
-		pr_info("%s: iopolicy %s\n", grp->disk->disk_name,
+	if (policy != READ_ONCE(head->iopolicy)) {
+		WRITE_ONCE(head->iopolicy, policy);
+		pr_info("%s: iopolicy %s\n", head->disk->disk_name,
 			mpath_iopolicy_names[policy]);
 	}
 	return count;
@@ -86,30 +86,30 @@ static ssize_t failovers_show(struct kobject *kobj, struct kobj_attribute *a,
 			      char *buf)
 {
 	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read(&mpath_kobj_to_group(kobj)->failovers));
+			  atomic64_read(&mpath_kobj_to_head(kobj)->failovers));
 }
 
 static ssize_t queued_ios_show(struct kobject *kobj, struct kobj_attribute *a,
 			       char *buf)
 {
 	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read(&mpath_kobj_to_group(kobj)->requeued));
+			  atomic64_read(&mpath_kobj_to_head(kobj)->requeued));
 }
 
 /* Milliseconds with paths but none usable: past episodes and the current. */
 static ssize_t no_path_ms_show(struct kobject *kobj, struct kobj_attribute *a,
 			       char *buf)
 {
-	struct mpath_group *grp = mpath_kobj_to_group(kobj);
-	unsigned long total = READ_ONCE(grp->no_path_total);
-	unsigned long since = READ_ONCE(grp->no_path_since);
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
+	unsigned long total = READ_ONCE(head->no_path_total);
+	unsigned long since = READ_ONCE(head->no_path_since);
 
 	/*
-	 * No mpath_mutex: the group's teardown holds it while it removes this
+	 * No mpath_mutex: the head's teardown holds it while it removes this
 	 * file, which waits for readers.  A racing update may be off by one
 	 * episode's length for one read.
 	 */
-	if (since && READ_ONCE(grp->nr_paths))
+	if (since && READ_ONCE(head->nr_paths))
 		total += jiffies - since;
 	return sysfs_emit(buf, "%u\n", jiffies_to_msecs(total));
 }
@@ -118,15 +118,15 @@ static ssize_t no_path_ms_show(struct kobject *kobj, struct kobj_attribute *a,
 static ssize_t current_paths_show(struct kobject *kobj,
 				  struct kobj_attribute *a, char *buf)
 {
-	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
 	const struct mpath_pathset *ps;
 	unsigned int i;
 	int node, len = 0;
 
 	rcu_read_lock();
-	ps = rcu_dereference(grp->pset);
+	ps = rcu_dereference(head->pset);
 	for (i = 0; ps && i < ps->nr_best; i++) {
-		if (READ_ONCE(grp->iopolicy) == MPATH_IOPOLICY_NUMA) {
+		if (READ_ONCE(head->iopolicy) == MPATH_IOPOLICY_NUMA) {
 			bool used = false;
 
 			for_each_online_node(node)
@@ -148,18 +148,18 @@ static ssize_t io_fail_no_available_path_count_show(struct kobject *kobj,
 						    struct kobj_attribute *a,
 						    char *buf)
 {
-	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
 
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&grp->no_path_failed));
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&head->no_path_failed));
 }
 
 /* Bios returned with a command error while their paths stayed usable. */
 static ssize_t command_error_count_show(struct kobject *kobj,
 					struct kobj_attribute *a, char *buf)
 {
-	struct mpath_group *grp = mpath_kobj_to_group(kobj);
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
 
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&grp->cmd_failed));
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&head->cmd_failed));
 }
 
 static struct kobj_attribute mpath_attr_subsysnqn = __ATTR_RO(subsysnqn);
@@ -175,7 +175,7 @@ static struct kobj_attribute mpath_attr_io_fail_no_available_path_count =
 static struct kobj_attribute mpath_attr_command_error_count =
 	__ATTR_RO(command_error_count);
 
-static struct attribute *mpath_group_attrs[] = {
+static struct attribute *mpath_head_attrs[] = {
 	&mpath_attr_subsysnqn.attr,
 	&mpath_attr_nsid.attr,
 	&mpath_attr_wwid.attr,
@@ -189,40 +189,40 @@ static struct attribute *mpath_group_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group mpath_group_attr_group = {
-	.attrs = mpath_group_attrs,
+static const struct attribute_group mpath_head_attr_group = {
+	.attrs = mpath_head_attrs,
 };
 
-int mpath_sysfs_add_group(struct mpath_group *grp)
+int mpath_sysfs_add_head(struct mpath_head *head)
 {
-	struct kobject *parent = &disk_to_dev(grp->disk)->kobj;
+	struct kobject *parent = &disk_to_dev(head->disk)->kobj;
 	int ret;
 
-	grp->mpath_kobj = kobject_create_and_add("mpath", parent);
-	if (!grp->mpath_kobj)
+	head->mpath_kobj = kobject_create_and_add("mpath", parent);
+	if (!head->mpath_kobj)
 		return -ENOMEM;
-	ret = sysfs_create_group(grp->mpath_kobj, &mpath_group_attr_group);
+	ret = sysfs_create_group(head->mpath_kobj, &mpath_head_attr_group);
 	if (ret)
 		goto out_put;
-	grp->paths_kobj = kobject_create_and_add("paths", grp->mpath_kobj);
-	if (!grp->paths_kobj) {
+	head->paths_kobj = kobject_create_and_add("paths", head->mpath_kobj);
+	if (!head->paths_kobj) {
 		ret = -ENOMEM;
 		goto out_put;
 	}
 	return 0;
 
 out_put:
-	kobject_put(grp->mpath_kobj);
-	grp->mpath_kobj = NULL;
+	kobject_put(head->mpath_kobj);
+	head->mpath_kobj = NULL;
 	return ret;
 }
 
-void mpath_sysfs_del_group(struct mpath_group *grp)
+void mpath_sysfs_del_head(struct mpath_head *head)
 {
-	kobject_put(grp->paths_kobj);
-	grp->paths_kobj = NULL;
-	kobject_put(grp->mpath_kobj);
-	grp->mpath_kobj = NULL;
+	kobject_put(head->paths_kobj);
+	head->paths_kobj = NULL;
+	kobject_put(head->mpath_kobj);
+	head->mpath_kobj = NULL;
 }
 
 /* ---- per path ---- */
@@ -527,8 +527,8 @@ const struct kobj_type mpath_path_ktype = {
 
 int mpath_sysfs_add_path(struct mpath_path *path)
 {
-	if (!path->grp->paths_kobj)
+	if (!path->head->paths_kobj)
 		return 0;
-	return kobject_add(&path->kobj, path->grp->paths_kobj, "%s",
+	return kobject_add(&path->kobj, path->head->paths_kobj, "%s",
 			   path->name);
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Grouping: which namespace disks are paths of one multipath namespace, and
- * the life of each group's disk.
+ * Heads: which namespace disks are paths of one multipath namespace (a
+ * "head", as native multipath calls it: struct nvme_ns_head), and
+ * the life of each head's disk.
  *
- * A group is keyed by (subsystem NQN, NSID) and every path must also match
+ * A head is keyed by (subsystem NQN, NSID) and every path must also match
  * its identifiers (wwid, EUI-64, NGUID, UUID), command set, capacity and
  * logical block size.  A namespace seen on one controller only is kept as a
  * candidate (not opened) until a matching second path shows up, so a
@@ -28,11 +29,11 @@
 
 /* Serialises all topology changes; never taken on the I/O path. */
 DEFINE_MUTEX(mpath_mutex);
-static LIST_HEAD(mpath_subsystems);
+LIST_HEAD(mpath_subsystems);
 static LIST_HEAD(mpath_candidates);
 static DEFINE_IDA(mpath_subsys_ida);
 /* Groups not freed yet: ->free_disk may run after the teardown. */
-static atomic_t mpath_nr_groups = ATOMIC_INIT(0);
+static atomic_t mpath_nr_heads = ATOMIC_INIT(0);
 
 /* A namespace disk seen on one controller so far; not opened. */
 struct mpath_cand {
@@ -43,8 +44,6 @@ struct mpath_cand {
 
 static void mpath_update_fn(struct work_struct *work);
 static DECLARE_WORK(mpath_update_work, mpath_update_fn);
-static void mpath_checker_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(mpath_checker_work, mpath_checker_fn);
 
 /* What differs between two identities, or NULL if they name one namespace. */
 static const char *mpath_ident_mismatch(const struct mpath_ident *a,
@@ -112,37 +111,37 @@ static struct mpath_subsys *mpath_subsys_get(const char *nqn)
 	}
 	s->instance = instance;
 	strscpy(s->nqn, nqn, sizeof(s->nqn));
-	INIT_LIST_HEAD(&s->groups);
+	INIT_LIST_HEAD(&s->heads);
 	list_add_tail(&s->node, &mpath_subsystems);
 	return s;
 }
 
-static struct mpath_group *mpath_group_find(const struct mpath_ident *id)
+static struct mpath_head *mpath_head_find(const struct mpath_ident *id)
 {
 	struct mpath_subsys *s = mpath_subsys_find(id->nqn);
-	struct mpath_group *grp;
+	struct mpath_head *head;
 
 	if (!s)
 		return NULL;
-	list_for_each_entry(grp, &s->groups, node)
-		if (grp->id.nsid == id->nsid)
-			return grp;
+	list_for_each_entry(head, &s->heads, node)
+		if (head->id.nsid == id->nsid)
+			return head;
 	return NULL;
 }
 
 static struct mpath_path *mpath_find_path(struct gendisk *disk,
-					  struct mpath_group **grpp)
+					  struct mpath_head **headp)
 {
 	struct mpath_subsys *s;
-	struct mpath_group *grp;
+	struct mpath_head *head;
 	struct mpath_path *path;
 
 	lockdep_assert_held(&mpath_mutex);
 	list_for_each_entry(s, &mpath_subsystems, node)
-		list_for_each_entry(grp, &s->groups, node)
-			list_for_each_entry(path, &grp->paths, node)
+		list_for_each_entry(head, &s->heads, node)
+			list_for_each_entry(path, &head->paths, node)
 				if (path->disk == disk) {
-					*grpp = grp;
+					*headp = head;
 					return path;
 				}
 	return NULL;
@@ -156,122 +155,122 @@ static void mpath_cand_free(struct mpath_cand *c)
 }
 
 /* Publishes a path set without @path and releases it. */
-static void mpath_group_drop_path(struct mpath_group *grp,
-				  struct mpath_path *path)
+static void mpath_head_drop_path(struct mpath_head *head,
+				 struct mpath_path *path)
 {
 	lockdep_assert_held(&mpath_mutex);
 	set_bit(MPATH_PATH_REMOVED, &path->flags);
 	list_del(&path->node);
-	grp->nr_paths--;
-	mpath_pathset_rebuild(grp);
+	head->nr_paths--;
+	mpath_pathset_rebuild(head);
 	mpath_path_destroy(path);
 }
 
 /*
- * Tears a group down.  Its disk is unopened, or the module is going away
- * (then nothing can have it open).  The group itself is freed by the disk's
+ * Tears a head down.  Its disk is unopened, or the module is going away
+ * (then nothing can have it open).  The head itself is freed by the disk's
  * ->free_disk once the last reference to the disk is gone.
  */
-static void mpath_group_destroy(struct mpath_group *grp)
+static void mpath_head_destroy(struct mpath_head *head)
 {
 	struct mpath_path *path, *tmp;
 
 	lockdep_assert_held(&mpath_mutex);
-	WRITE_ONCE(grp->dead, true);
-	list_del(&grp->node);
-	pr_info("%s: removing multipath disk\n", grp->disk->disk_name);
+	WRITE_ONCE(head->dead, true);
+	list_del(&head->node);
+	pr_info("%s: removing multipath disk\n", head->disk->disk_name);
 
-	if (grp->disk_added) {
+	if (head->disk_added) {
 		/* Holder links and sysfs first; the paths still serve I/O. */
-		list_for_each_entry(path, &grp->paths, node)
+		list_for_each_entry(path, &head->paths, node)
 			mpath_path_detach(path);
-		mpath_sysfs_del_group(grp);
-		del_gendisk(grp->disk);
+		mpath_sysfs_del_head(head);
+		del_gendisk(head->disk);
 	}
-	list_for_each_entry_safe(path, tmp, &grp->paths, node)
-		mpath_group_drop_path(grp, path);
+	list_for_each_entry_safe(path, tmp, &head->paths, node)
+		mpath_head_drop_path(head, path);
 	/* No path left: whatever still waits fails now. */
-	mpath_flush_requeue(grp);
-	mpath_put_disk(grp->disk, mpath_free_disk);
+	mpath_flush_requeue(head);
+	mpath_put_disk(head->disk, mpath_free_disk);
 }
 
-/* Adds a claimed path to a group whose disk is live. */
-static void mpath_group_add_path(struct mpath_group *grp,
-				 const struct mpath_ident *id,
-				 struct device *dev)
+/* Adds a claimed path to a head whose disk is live. */
+static void mpath_head_add_path(struct mpath_head *head,
+				const struct mpath_ident *id,
+				struct device *dev)
 {
 	struct mpath_path *path;
 	int ret;
 
 	lockdep_assert_held(&mpath_mutex);
-	path = mpath_path_create(grp, id, dev);
+	path = mpath_path_create(head, id, dev);
 	if (IS_ERR(path))
 		return;
-	mpath_limits_restack(grp->disk, path->bdev.bdev);
+	mpath_limits_restack(head->disk, path->bdev.bdev);
 	ret = mpath_path_attach(path);
 	if (ret) {
-		pr_warn("%s: cannot link path %s: %d\n", grp->disk->disk_name,
+		pr_warn("%s: cannot link path %s: %d\n", head->disk->disk_name,
 			path->name, ret);
 		mpath_path_destroy(path);
 		return;
 	}
-	list_add_tail(&path->node, &grp->paths);
-	grp->nr_paths++;
-	mpath_pathset_rebuild(grp);
-	pr_info("%s: added path %s (%s)\n", grp->disk->disk_name, path->name,
+	list_add_tail(&path->node, &head->paths);
+	head->nr_paths++;
+	mpath_pathset_rebuild(head);
+	pr_info("%s: added path %s (%s)\n", head->disk->disk_name, path->name,
 		path->ctrl_name);
 	mpath_path_report(path, "path-added");
 }
 
-static struct mpath_group *mpath_group_alloc(struct mpath_subsys *subsys,
-					     const struct mpath_ident *id)
+static struct mpath_head *mpath_head_alloc(struct mpath_subsys *subsys,
+					   const struct mpath_ident *id)
 {
-	struct mpath_group *grp;
+	struct mpath_head *head;
 
-	grp = kzalloc(sizeof(*grp), GFP_KERNEL);
-	if (!grp)
+	head = kzalloc(sizeof(*head), GFP_KERNEL);
+	if (!head)
 		return NULL;
-	grp->rr_next = alloc_percpu(unsigned int);
-	grp->qd = alloc_percpu(struct mpath_qd_cpu);
-	if (!grp->rr_next || !grp->qd) {
-		free_percpu(grp->qd);
-		free_percpu(grp->rr_next);
-		kfree(grp);
+	head->rr_next = alloc_percpu(unsigned int);
+	head->qd = alloc_percpu(struct mpath_qd_cpu);
+	if (!head->rr_next || !head->qd) {
+		free_percpu(head->qd);
+		free_percpu(head->rr_next);
+		kfree(head);
 		return NULL;
 	}
-	atomic_inc(&mpath_nr_groups);
-	grp->subsys = subsys;
-	grp->id = *id;
-	grp->iopolicy = READ_ONCE(mpath_default_iopolicy);
-	INIT_LIST_HEAD(&grp->paths);
-	atomic_set(&grp->openers, 0);
-	spin_lock_init(&grp->requeue_lock);
-	INIT_LIST_HEAD(&grp->requeue_list);
-	INIT_DELAYED_WORK(&grp->requeue_work, mpath_requeue_work);
-	return grp;
+	atomic_inc(&mpath_nr_heads);
+	head->subsys = subsys;
+	head->id = *id;
+	head->iopolicy = READ_ONCE(mpath_default_iopolicy);
+	INIT_LIST_HEAD(&head->paths);
+	atomic_set(&head->openers, 0);
+	spin_lock_init(&head->requeue_lock);
+	INIT_LIST_HEAD(&head->requeue_list);
+	INIT_DELAYED_WORK(&head->requeue_work, mpath_requeue_work);
+	return head;
 }
 
 /* Called from the disk's ->free_disk. */
-void mpath_group_free(struct mpath_group *grp)
+void mpath_head_free(struct mpath_head *head)
 {
-	mpath_pathset_free(grp);
-	free_percpu(grp->qd);
-	free_percpu(grp->rr_next);
-	kfree(grp);
-	if (atomic_dec_and_test(&mpath_nr_groups))
-		wake_up_var(&mpath_nr_groups);
+	mpath_pathset_free(head);
+	free_percpu(head->qd);
+	free_percpu(head->rr_next);
+	kfree(head);
+	if (atomic_dec_and_test(&mpath_nr_heads))
+		wake_up_var(&mpath_nr_heads);
 }
 
 /*
- * Makes a group of @id (the disk just added) and every matching candidate,
+ * Makes a head of @id (the disk just added) and every matching candidate,
  * if enough of them can be claimed.  Returns false if @dev should stay a
  * candidate.
  */
-static bool mpath_group_create(const struct mpath_ident *id,
-			       struct device *dev, unsigned int needed)
+static bool mpath_head_create(const struct mpath_ident *id,
+			      struct device *dev, unsigned int needed)
 {
 	struct mpath_subsys *subsys;
-	struct mpath_group *grp;
+	struct mpath_head *head;
 	struct mpath_path *path, *ptmp;
 	struct mpath_cand *c, *ctmp;
 	struct mpath_limits ml;
@@ -283,26 +282,26 @@ static bool mpath_group_create(const struct mpath_ident *id,
 	subsys = mpath_subsys_get(id->nqn);
 	if (!subsys)
 		return false;
-	grp = mpath_group_alloc(subsys, id);
-	if (!grp)
+	head = mpath_head_alloc(subsys, id);
+	if (!head)
 		return false;
 
-	path = mpath_path_create(grp, id, dev);
+	path = mpath_path_create(head, id, dev);
 	if (!IS_ERR(path))
 		list_add_tail(&path->node, &claimed);
 	list_for_each_entry(c, &mpath_candidates, node) {
 		if (!mpath_same_ns(&c->id, id) ||
 		    mpath_ident_mismatch(&c->id, id))
 			continue;
-		path = mpath_path_create(grp, &c->id, c->dev);
+		path = mpath_path_create(head, &c->id, c->dev);
 		if (!IS_ERR(path))
 			list_add_tail(&path->node, &claimed);
 	}
 	list_for_each_entry(path, &claimed, node)
-		grp->nr_paths++;
-	if (grp->nr_paths < needed) {
+		head->nr_paths++;
+	if (head->nr_paths < needed) {
 		pr_info("NSID %u of %s: %u of %u paths could be claimed: no multipath disk yet\n",
-			id->nsid, id->nqn, grp->nr_paths, needed);
+			id->nsid, id->nqn, head->nr_paths, needed);
 		goto out_release;
 	}
 
@@ -316,27 +315,27 @@ static bool mpath_group_create(const struct mpath_ident *id,
 		       id->nsid, id->nqn, PTR_ERR(disk));
 		goto out_release;
 	}
-	grp->disk = disk;
+	head->disk = disk;
 	disk->fops = &mpath_fops;
-	disk->private_data = grp;
+	disk->private_data = head;
 	snprintf(disk->disk_name, DISK_NAME_LEN, "mpnvme%dn%u",
 		 subsys->instance, id->nsid);
 	set_capacity(disk, id->capacity);
 
 	/* Publish the paths before the disk exists: adding it reads it. */
-	list_splice_init(&claimed, &grp->paths);
-	mpath_pathset_rebuild(grp);
-	ret = device_add_disk(NULL, disk, NULL);
+	list_splice_init(&claimed, &head->paths);
+	mpath_pathset_rebuild(head);
+	ret = mpath_device_add_disk(NULL, disk, NULL);
 	if (ret) {
 		pr_err("%s: cannot add disk: %d\n", disk->disk_name, ret);
 		goto out_put_disk;
 	}
-	grp->disk_added = true;
-	ret = mpath_sysfs_add_group(grp);
+	head->disk_added = true;
+	ret = mpath_sysfs_add_head(head);
 	if (ret)
 		pr_warn("%s: no mpath/ sysfs directory: %d\n",
 			disk->disk_name, ret);
-	list_for_each_entry(path, &grp->paths, node) {
+	list_for_each_entry(path, &head->paths, node) {
 		ret = mpath_path_attach(path);
 		if (ret)
 			pr_warn("%s: cannot link path %s: %d\n",
@@ -345,27 +344,27 @@ static bool mpath_group_create(const struct mpath_ident *id,
 
 	/* The candidates that became paths are candidates no more. */
 	list_for_each_entry_safe(c, ctmp, &mpath_candidates, node)
-		list_for_each_entry(path, &grp->paths, node)
+		list_for_each_entry(path, &head->paths, node)
 			if (path->disk == dev_to_disk(c->dev)) {
 				mpath_cand_free(c);
 				break;
 			}
-	list_add_tail(&grp->node, &subsys->groups);
+	list_add_tail(&head->node, &subsys->heads);
 	pr_info("%s: multipath disk for NSID %u of %s with %u path(s)\n",
-		disk->disk_name, id->nsid, id->nqn, grp->nr_paths);
-	list_for_each_entry(path, &grp->paths, node)
+		disk->disk_name, id->nsid, id->nqn, head->nr_paths);
+	list_for_each_entry(path, &head->paths, node)
 		mpath_path_report(path, "path-added");
 	return true;
 
 out_put_disk:
-	list_splice_init(&grp->paths, &claimed);
+	list_splice_init(&head->paths, &claimed);
 	list_for_each_entry(path, &claimed, node)
 		set_bit(MPATH_PATH_REMOVED, &path->flags);
-	grp->nr_paths = 0;
-	mpath_pathset_free_now(grp);
+	head->nr_paths = 0;
+	mpath_pathset_free_now(head);
 	/* I/O sent while the disk was being added, if any, fails now. */
-	mpath_flush_requeue(grp);
-	grp->disk = NULL;
+	mpath_flush_requeue(head);
+	head->disk = NULL;
 	disk->private_data = NULL;
 	mpath_put_disk(disk, NULL);
 out_release:
@@ -373,7 +372,7 @@ out_release:
 		list_del(&path->node);
 		mpath_path_destroy(path);
 	}
-	mpath_group_free(grp);
+	mpath_head_free(head);
 	return false;
 }
 
@@ -404,7 +403,7 @@ static bool mpath_disk_wait_added(struct gendisk *disk)
  */
 void mpath_handle_add(struct device *dev, struct mpath_ident *id)
 {
-	struct mpath_group *grp;
+	struct mpath_head *head;
 	struct mpath_cand *c;
 	unsigned int matching = 1;
 	const char *why;
@@ -419,13 +418,13 @@ void mpath_handle_add(struct device *dev, struct mpath_ident *id)
 		goto out;
 	}
 
-	grp = mpath_group_find(id);
-	if (grp) {
-		why = mpath_ident_mismatch(&grp->id, id);
+	head = mpath_head_find(id);
+	if (head) {
+		why = mpath_ident_mismatch(&head->id, id);
 		if (why)
-			mpath_log_mismatch(id, grp->disk->disk_name, why);
+			mpath_log_mismatch(id, head->disk->disk_name, why);
 		else
-			mpath_group_add_path(grp, id, dev);
+			mpath_head_add_path(head, id, dev);
 		goto out;
 	}
 
@@ -439,7 +438,7 @@ void mpath_handle_add(struct device *dev, struct mpath_ident *id)
 			matching++;
 	}
 	if (matching >= 2 || mpath_single_path_allowed(id->nqn)) {
-		if (mpath_group_create(id, dev, min(matching, 2U)))
+		if (mpath_head_create(id, dev, min(matching, 2U)))
 			goto out;
 	}
 
@@ -459,7 +458,7 @@ out:
  */
 void mpath_handle_remove(struct device *dev)
 {
-	struct mpath_group *grp;
+	struct mpath_head *head;
 	struct mpath_path *path;
 	struct mpath_cand *c;
 
@@ -470,36 +469,36 @@ void mpath_handle_remove(struct device *dev)
 			goto out;
 		}
 	}
-	path = mpath_find_path(dev_to_disk(dev), &grp);
+	path = mpath_find_path(dev_to_disk(dev), &head);
 	if (!path)
 		goto out;
-	pr_info("%s: path %s (%s) removed\n", grp->disk->disk_name,
+	pr_info("%s: path %s (%s) removed\n", head->disk->disk_name,
 		path->name, path->ctrl_name);
 	set_bit(MPATH_PATH_REMOVED, &path->flags);
 	mpath_path_report(path, "path-removed");
-	mpath_group_drop_path(grp, path);
-	if (grp->nr_paths)
+	mpath_head_drop_path(head, path);
+	if (head->nr_paths)
 		goto out;
-	if (atomic_read(&grp->openers)) {
+	if (atomic_read(&head->openers)) {
 		pr_warn("%s: last path gone; the disk stays while it is open and fails I/O until a path returns\n",
-			grp->disk->disk_name);
-		mpath_kick_requeue(grp);
+			head->disk->disk_name);
+		mpath_kick_requeue(head);
 	} else {
-		mpath_group_destroy(grp);
+		mpath_head_destroy(head);
 	}
 out:
 	mutex_unlock(&mpath_mutex);
 }
 
 /* Republishes a stale path set and announces the paths that changed state. */
-static void mpath_group_refresh(struct mpath_group *grp)
+void mpath_head_refresh(struct mpath_head *head)
 {
 	struct mpath_path *path;
 
 	lockdep_assert_held(&mpath_mutex);
-	if (test_and_clear_bit(MPATH_GRP_STALE, &grp->flags))
-		mpath_pathset_rebuild(grp);
-	list_for_each_entry(path, &grp->paths, node)
+	if (test_and_clear_bit(MPATH_HEAD_STALE, &head->flags))
+		mpath_pathset_rebuild(head);
+	list_for_each_entry(path, &head->paths, node)
 		mpath_path_report(path, "path-state");
 }
 
@@ -510,16 +509,16 @@ static void mpath_group_refresh(struct mpath_group *grp)
 static void mpath_update_fn(struct work_struct *work)
 {
 	struct mpath_subsys *s;
-	struct mpath_group *grp, *tmp;
+	struct mpath_head *head, *tmp;
 
 	mutex_lock(&mpath_mutex);
 	list_for_each_entry(s, &mpath_subsystems, node) {
-		list_for_each_entry_safe(grp, tmp, &s->groups, node) {
-			if (!grp->nr_paths && !atomic_read(&grp->openers)) {
-				mpath_group_destroy(grp);
+		list_for_each_entry_safe(head, tmp, &s->heads, node) {
+			if (!head->nr_paths && !atomic_read(&head->openers)) {
+				mpath_head_destroy(head);
 				continue;
 			}
-			mpath_group_refresh(grp);
+			mpath_head_refresh(head);
 		}
 	}
 	mutex_unlock(&mpath_mutex);
@@ -531,102 +530,18 @@ void mpath_schedule_update(void)
 	queue_work(mpath_io_wq, &mpath_update_work);
 }
 
-/*
- * State that follows the namespace, seen on its paths: write protection
- * (nvme-core makes a path disk read-only when the namespace is) and growth
- * (once every path shows the new size; a namespace never shrinks in place,
- * and a size of 0 is a path being deleted).
- */
-static void mpath_group_follow_ns(struct mpath_group *grp)
-{
-	struct gendisk *disk = grp->disk;
-	struct mpath_path *path;
-	bool all_ro = true, same = true;
-	sector_t cap = 0, c;
-	unsigned int n = 0;
-
-	lockdep_assert_held(&mpath_mutex);
-	list_for_each_entry(path, &grp->paths, node) {
-		if (test_bit(MPATH_PATH_REMOVED, &path->flags))
-			continue;
-		c = get_capacity(path->disk);
-		if (n++ && c != cap)
-			same = false;
-		cap = c;
-		if (!get_disk_ro(path->disk))
-			all_ro = false;
-	}
-	if (!n)
-		return;
-	if (all_ro != !!get_disk_ro(disk)) {
-		pr_info("%s: every path is %s: multipath disk %s\n",
-			disk->disk_name, all_ro ? "read-only" : "not read-only",
-			all_ro ? "read-only" : "writable again");
-		set_disk_ro(disk, all_ro);
-	}
-	if (same && cap > get_capacity(disk)) {
-		if (!mpath_grow_disk(disk, cap)) {
-			pr_warn_once("%s: the namespace grew to %llu sectors; this kernel cannot grow the disk live: reload nvme_mpath\n",
-				     disk->disk_name, (unsigned long long)cap);
-			return;
-		}
-		pr_info("%s: every path shows %llu sectors: grown from %llu\n",
-			disk->disk_name, (unsigned long long)cap,
-			(unsigned long long)grp->id.capacity);
-		grp->id.capacity = cap;
-	}
-}
-
-/* Periodic: follow controller states and re-test failed paths. */
-static void mpath_checker_fn(struct work_struct *work)
-{
-	struct mpath_subsys *s;
-	struct mpath_group *grp;
-	struct mpath_path *path;
-
-	mutex_lock(&mpath_mutex);
-	list_for_each_entry(s, &mpath_subsystems, node) {
-		list_for_each_entry(grp, &s->groups, node) {
-			list_for_each_entry(path, &grp->paths, node)
-				mpath_path_check(path);
-			mpath_group_follow_ns(grp);
-			mpath_group_refresh(grp);
-		}
-	}
-	mutex_unlock(&mpath_mutex);
-	queue_delayed_work(mpath_io_wq, &mpath_checker_work,
-			   READ_ONCE(mpath_check_interval) * HZ);
-}
-
-void mpath_checker_start(void)
-{
-	queue_delayed_work(mpath_io_wq, &mpath_checker_work,
-			   READ_ONCE(mpath_check_interval) * HZ);
-}
-
-/* Runs the checker now (a path may be worth re-testing). */
-void mpath_checker_kick(void)
-{
-	mod_delayed_work(mpath_io_wq, &mpath_checker_work, 0);
-}
-
-void mpath_checker_stop(void)
-{
-	cancel_delayed_work_sync(&mpath_checker_work);
-}
-
 /* Module unload: nothing is open (the module is referenced while it is). */
 void mpath_teardown_all(void)
 {
 	struct mpath_subsys *s, *stmp;
-	struct mpath_group *grp, *gtmp;
+	struct mpath_head *head, *gtmp;
 	struct mpath_cand *c, *ctmp;
 
 	cancel_work_sync(&mpath_update_work);
 	mutex_lock(&mpath_mutex);
 	list_for_each_entry_safe(s, stmp, &mpath_subsystems, node) {
-		list_for_each_entry_safe(grp, gtmp, &s->groups, node)
-			mpath_group_destroy(grp);
+		list_for_each_entry_safe(head, gtmp, &s->heads, node)
+			mpath_head_destroy(head);
 		list_del(&s->node);
 		ida_free(&mpath_subsys_ida, s->instance);
 		kfree(s);
@@ -640,5 +555,5 @@ void mpath_teardown_all(void)
 	 * A disk's last reference (a sysfs reader, say) may outlive its
 	 * teardown; its ->free_disk is this module's code.
 	 */
-	wait_var_event(&mpath_nr_groups, !atomic_read(&mpath_nr_groups));
+	wait_var_event(&mpath_nr_heads, !atomic_read(&mpath_nr_heads));
 }
