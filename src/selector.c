@@ -181,12 +181,37 @@ static int mpath_path_distance(const struct mpath_path *path, int node)
 	return node_distance(node, path->numa_node);
 }
 
+/*
+ * No memory for a new set: the old one may not keep a path that is being
+ * removed (it is freed once unpublished).  Then nothing is published - I/O
+ * waits, as with no usable path - until the update work, scheduled by the
+ * caller, builds a set again.
+ */
+static void mpath_pathset_drop_removed(struct mpath_head *head)
+{
+	struct mpath_pathset *old;
+	unsigned int i;
+
+	old = rcu_dereference_protected(head->pset,
+					lockdep_is_held(&mpath_mutex));
+	for (i = 0; old && i < old->nr; i++)
+		if (test_bit(MPATH_PATH_REMOVED, &old->paths[i]->flags))
+			break;
+	if (!old || i == old->nr)
+		return;
+	rcu_assign_pointer(head->pset, NULL);
+	if (!head->no_path_since)
+		WRITE_ONCE(head->no_path_since, jiffies ?: 1);
+	kfree_rcu(old, rcu);
+}
+
 /**
  * mpath_pathset_rebuild - publish the usable paths of @head
  * @head: the head
  *
- * Return: 0, or -ENOMEM (the old set stays; the I/O path skips paths that
- * failed since it was built).
+ * Return: 0, or -ENOMEM: the old set stays (the I/O path skips paths that
+ * failed since it was built) unless it holds a path being removed, and the
+ * update work tries again.
  */
 int mpath_pathset_rebuild(struct mpath_head *head)
 {
@@ -205,10 +230,13 @@ int mpath_pathset_rebuild(struct mpath_head *head)
 	 * completions fail paths, probes bring them back), so each path is
 	 * looked at exactly once and nothing is counted in advance.
 	 */
+	/* NOIO: writeback may be waiting for a usable path of this disk. */
 	ps = kzalloc(struct_size(ps, paths, 2 * all) +
-		     nr_node_ids * sizeof(u16), GFP_KERNEL);
+		     nr_node_ids * sizeof(u16), GFP_NOIO);
 	if (!ps) {
+		mpath_pathset_drop_removed(head);
 		set_bit(MPATH_HEAD_STALE, &head->flags);
+		mpath_schedule_update();
 		return -ENOMEM;
 	}
 	non = &ps->paths[all];

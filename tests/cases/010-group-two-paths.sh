@@ -47,6 +47,13 @@ for s in $slaves; do
 	lsblk -nr -o NAME "/dev/$s" | grep -qx mpnvme0n1 || fail "lsblk does not show mpnvme0n1 on $s"
 done
 
+# the disk inherits the paths' features (kernels before queue_limits.features
+# used to leave a bio-based disk rotational and without stable writes)
+for f in rotational stable_writes; do
+	want=$(cat /sys/block/$(echo $slaves | cut -d' ' -f1)/queue/$f 2>/dev/null) || continue
+	[ "$(cat /sys/block/mpnvme0n1/queue/$f)" = "$want" ] || fail "mpnvme0n1 queue/$f is $(cat /sys/block/mpnvme0n1/queue/$f), its paths' $want"
+done
+
 # a pattern written through the multipath disk is on the namespace
 head -c 1M /dev/urandom > /tmp/pat
 run dd if=/tmp/pat of=/dev/mpnvme0n1 bs=64k oflag=direct status=none
