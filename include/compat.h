@@ -220,8 +220,13 @@ static inline void mpath_put_disk(struct gendisk *disk,
 	blk_cleanup_queue(disk->queue);
 	if (!disk->slave_dir)
 		disk->queue = NULL;
-#endif
 	put_disk(disk);
+#elif defined(NVME_MPATH_HAVE_BLK_CLEANUP_DISK)
+	/* 5.14-5.19: blk_alloc_disk()'s queue is torn down with the disk. */
+	blk_cleanup_disk(disk);
+#else
+	put_disk(disk);
+#endif
 }
 
 /* device_add_disk() returns an error from 5.15 on; before, it cannot fail. */

@@ -352,6 +352,13 @@ static bool mpath_head_create(const struct mpath_ident *id,
 	list_add_tail(&head->node, &subsys->heads);
 	pr_info("%s: multipath disk for NSID %u of %s with %u path(s)\n",
 		disk->disk_name, id->nsid, id->nqn, head->nr_paths);
+	/*
+	 * The add uevent went out from inside device_add_disk(), before mpath/
+	 * existed (its paths/ children are kobjects, which an attribute group
+	 * cannot hold).  A change event now lets udev's rules see the disk
+	 * whole: wwid, NSID, NQN and paths.
+	 */
+	kobject_uevent(&disk_to_dev(disk)->kobj, KOBJ_CHANGE);
 	list_for_each_entry(path, &head->paths, node)
 		mpath_path_report(path, "path-added");
 	return true;
