@@ -229,6 +229,7 @@ struct mpath_head {
 	bool disk_added;
 	bool dead;			/* being torn down: refuse opens */
 	atomic_t openers;
+	unsigned int refs;		/* the disk's + one per opener */
 	unsigned long no_path_since;	/* jiffies; 0 while a path is usable */
 	unsigned long no_path_total;	/* jiffies without a path, past episodes */
 	unsigned int ana_wait;		/* seconds I/O may wait: a path is in change */
@@ -297,6 +298,9 @@ void mpath_handle_add(struct device *disk_dev, struct mpath_ident *id);
 void mpath_handle_remove(struct device *disk_dev);
 void mpath_schedule_update(void);
 void mpath_head_free(struct mpath_head *head);
+bool mpath_head_open(struct gendisk *disk);
+bool mpath_head_put(struct mpath_head *head);
+void mpath_head_close(struct gendisk *disk);
 void mpath_teardown_all(void);
 void mpath_head_refresh(struct mpath_head *head);
 

@@ -32,8 +32,15 @@ DEFINE_MUTEX(mpath_mutex);
 LIST_HEAD(mpath_subsystems);
 static LIST_HEAD(mpath_candidates);
 static DEFINE_IDA(mpath_subsys_ida);
-/* Groups not freed yet: ->free_disk may run after the teardown. */
+/* Heads not freed yet: ->free_disk may run after the teardown. */
 static atomic_t mpath_nr_heads = ATOMIC_INIT(0);
+/*
+ * Protects head->refs and the disk's private_data against a racing
+ * ->open.  Kernels without ->free_disk (before 5.18) tear a disk down while
+ * an open that got past its gendisk lookup may still run; the head then
+ * lives until that opener's release.
+ */
+static DEFINE_SPINLOCK(mpath_open_lock);
 
 /* A namespace disk seen on one controller so far; not opened. */
 struct mpath_cand {
@@ -244,13 +251,67 @@ static struct mpath_head *mpath_head_alloc(struct mpath_subsys *subsys,
 	head->iopolicy = READ_ONCE(mpath_default_iopolicy);
 	INIT_LIST_HEAD(&head->paths);
 	atomic_set(&head->openers, 0);
+	head->refs = 1;			/* the disk's */
 	spin_lock_init(&head->requeue_lock);
 	INIT_LIST_HEAD(&head->requeue_list);
 	INIT_DELAYED_WORK(&head->requeue_work, mpath_requeue_work);
 	return head;
 }
 
-/* Called from the disk's ->free_disk. */
+/**
+ * mpath_head_open - an opener's reference on the head of @disk
+ * @disk: the multipath disk
+ *
+ * Return: false if the head is going away (the open fails).
+ */
+bool mpath_head_open(struct gendisk *disk)
+{
+	struct mpath_head *head;
+	bool ok = false;
+
+	spin_lock(&mpath_open_lock);
+	head = disk->private_data;
+	if (head && !READ_ONCE(head->dead)) {
+		head->refs++;
+		atomic_inc(&head->openers);
+		ok = true;
+	}
+	spin_unlock(&mpath_open_lock);
+	return ok;
+}
+
+/**
+ * mpath_head_put - drop a reference; the last frees the head
+ * @head: the head
+ *
+ * Return: true if the head was freed.
+ */
+bool mpath_head_put(struct mpath_head *head)
+{
+	bool last;
+
+	spin_lock(&mpath_open_lock);
+	last = !--head->refs;
+	if (last && head->disk)
+		head->disk->private_data = NULL;
+	spin_unlock(&mpath_open_lock);
+	if (last)
+		mpath_head_free(head);
+	return last;
+}
+
+/* An opener's release.  A pathless disk goes away with its last opener. */
+void mpath_head_close(struct gendisk *disk)
+{
+	struct mpath_head *head = disk->private_data;	/* ours holds a ref */
+	bool last_opener = atomic_dec_and_test(&head->openers);
+	bool pathless = !READ_ONCE(head->nr_paths);
+
+	if (!mpath_head_put(head) && last_opener && pathless)
+		mpath_schedule_update();
+}
+
+/* The last reference is gone (mpath_head_put), or the head never had a disk. */
 void mpath_head_free(struct mpath_head *head)
 {
 	mpath_pathset_free(head);

@@ -471,29 +471,21 @@ void mpath_flush_requeue(struct mpath_head *head)
 
 static int mpath_open(MPATH_OPEN_ARGS)
 {
-	struct mpath_head *head = MPATH_OPEN_DISK->private_data;
-
-	if (READ_ONCE(head->dead))
-		return -ENXIO;
-	atomic_inc(&head->openers);
-	return 0;
+	return mpath_head_open(MPATH_OPEN_DISK) ? 0 : -ENXIO;
 }
 
 static void mpath_release(MPATH_RELEASE_ARGS)
 {
-	struct mpath_head *head = disk->private_data;
-
-	/* A pathless disk goes away with its last opener. */
-	if (atomic_dec_and_test(&head->openers) && !READ_ONCE(head->nr_paths))
-		mpath_schedule_update();
+	mpath_head_close(disk);
 }
 
+/* The disk's last reference is gone (5.18+), or its teardown (before). */
 void mpath_free_disk(struct gendisk *disk)
 {
 	struct mpath_head *head = disk->private_data;
 
 	if (head)
-		mpath_head_free(head);
+		mpath_head_put(head);
 }
 
 const struct block_device_operations mpath_fops = {
