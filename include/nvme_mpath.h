@@ -44,6 +44,24 @@ extern unsigned int mpath_check_interval;	/* seconds */
 extern char *mpath_single_path_subsys;
 extern unsigned int mpath_ana_transition_timeout;	/* seconds, 0: ANATT */
 extern unsigned int mpath_max_retries;		/* nvme_core's max_retries */
+extern int mpath_default_resend_hold;		/* enum mpath_resend_hold */
+
+/*
+ * Resending a write after its fabrics path lost its association: at once,
+ * or once the old controller can no longer execute it (TP4129: 2 x KATO,
+ * 3 x KATO with traffic based keep alive, plus CQT).
+ */
+enum mpath_resend_hold {
+	MPATH_HOLD_TP4129,
+	MPATH_HOLD_OFF,
+	MPATH_HOLD_NR,
+};
+
+extern const char * const mpath_resend_hold_names[MPATH_HOLD_NR];
+int mpath_resend_hold_parse(const char *buf);
+
+/* KATO when the kernel does not show it: nvme-core's NVME_DEFAULT_KATO. */
+#define MPATH_DEFAULT_KATO	5
 
 /*
  * ANA states, as the NVMe specification numbers them.  nvme-core does not
@@ -172,6 +190,12 @@ struct mpath_path {
 	u32 ana_group;			/* 0: unknown */
 	u8 reported;			/* enum mpath_path_state last announced */
 	bool holder_linked;		/* bd_link_disk_holder() done */
+	bool fabrics;			/* tcp, rdma, fc: a lost association */
+
+	/* TP4129, from Identify Controller (the helper): -1/0 unknown. */
+	s8 tbkas;			/* traffic based keep alive: 0, 1, -1 */
+	u16 cqt;			/* command quiesce time, ms */
+	unsigned long hold_until;	/* jiffies: end of the last hold episode */
 };
 
 /*
@@ -243,6 +267,9 @@ struct mpath_head {
 	atomic64_t failovers;
 	atomic64_t requeued;		/* bios that waited for a path */
 	atomic64_t cmd_failed;		/* bios returned with a command error */
+	atomic64_t writes_held;		/* writes held before a resend */
+	atomic64_t hold_ms;		/* their total hold time */
+	int resend_hold;		/* enum mpath_resend_hold */
 	atomic64_t no_path_failed;	/* bios failed: no usable path in time */
 	u64 ns_failing_ns;		/* every path fails, all live: since */
 };
@@ -262,6 +289,8 @@ struct mpath_io_state {
 	blk_status_t last_status;
 	u8 nr_tried;
 	u8 retries;			/* BLK_STS_TARGET resends */
+	unsigned long hold_until;	/* jiffies; 0: not held */
+	unsigned long held_at;		/* jiffies the hold began */
 	/* Paths the bio failed on with an unclear error: each holds a ref. */
 	struct mpath_path *tried[MPATH_MAX_TRIES];
 	u64 tried_ns[MPATH_MAX_TRIES];	/* when it failed there */
@@ -321,6 +350,8 @@ void mpath_path_fail(struct mpath_path *path, blk_status_t status);
 bool mpath_ana_usable(unsigned int state);
 void mpath_path_probe(struct mpath_path *path);
 bool mpath_path_ctrl_live(struct mpath_path *path);
+unsigned int mpath_path_kato(struct mpath_path *path);
+unsigned int mpath_path_hold_ms(struct mpath_path *path);
 void mpath_path_verify(struct mpath_path *path, u64 since_ns);
 void mpath_head_judge_paths(struct mpath_head *head);
 bool mpath_path_usable(const struct mpath_path *path);

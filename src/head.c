@@ -249,6 +249,7 @@ static struct mpath_head *mpath_head_alloc(struct mpath_subsys *subsys,
 	head->subsys = subsys;
 	head->id = *id;
 	head->iopolicy = READ_ONCE(mpath_default_iopolicy);
+	head->resend_hold = READ_ONCE(mpath_default_resend_hold);
 	INIT_LIST_HEAD(&head->paths);
 	atomic_set(&head->openers, 0);
 	head->refs = 1;			/* the disk's */

@@ -110,15 +110,21 @@ static void mpath_end_orig(struct mpath_io_state *st, blk_status_t status)
 static void mpath_requeue(struct mpath_io *io, unsigned long delay)
 {
 	struct mpath_head *head = io->st.head;
+	struct delayed_work *dw = &head->requeue_work;
 	unsigned long flags;
 
 	spin_lock_irqsave(&head->requeue_lock, flags);
 	list_add_tail(&io->node, &head->requeue_list);
 	spin_unlock_irqrestore(&head->requeue_lock, flags);
-	if (delay)
-		queue_delayed_work(mpath_io_wq, &head->requeue_work, delay);
-	else
-		mod_delayed_work(mpath_io_wq, &head->requeue_work, 0);
+	if (!delay) {
+		mod_delayed_work(mpath_io_wq, dw, 0);
+		return;
+	}
+	/* Pending for later than this bio's turn: bring it forward. */
+	if (!queue_delayed_work(mpath_io_wq, dw, delay) &&
+	    timer_pending(&dw->timer) &&
+	    time_after(READ_ONCE(dw->timer.expires), jiffies + delay))
+		mod_delayed_work(mpath_io_wq, dw, delay);
 }
 
 /*
@@ -277,6 +283,7 @@ static void mpath_submit_bio(struct bio *bio)
 	st.last_status = BLK_STS_OK;
 	st.nr_tried = 0;
 	st.retries = 0;
+	st.hold_until = 0;
 	mpath_dispatch(&st, (bio->bi_opf & REQ_NOWAIT) ? GFP_NOWAIT : GFP_NOIO);
 }
 
@@ -389,6 +396,67 @@ static void mpath_io_tried(struct mpath_io_state *st, struct mpath_path *path,
 	st->tried_ns[st->nr_tried++] = now;
 }
 
+/*
+ * Must this bio wait before it is resent (TP4129)?  A write-class bio (it
+ * changes data: write, write zeroes, discard, ...) whose fabrics path lost
+ * its association may still be executed by the old controller, which has
+ * not noticed yet; sent again elsewhere now, it could land after a newer
+ * write of the same blocks.  Reads change nothing; flushes are not held
+ * (a flush covers the namespace on any controller, and the writes it
+ * orders were completed, or are held themselves); PCIe and loop
+ * controllers execute nothing once their host has torn them down.
+ */
+static bool mpath_must_hold(const struct mpath_io *io,
+			    const struct mpath_path *path)
+{
+	return READ_ONCE(io->st.head->resend_hold) == MPATH_HOLD_TP4129 &&
+	       path->fabrics && op_is_write(bio_op(io->st.orig));
+}
+
+/* Holds @io for @path's TP4129 time; one log line per path and episode. */
+static void mpath_hold(struct mpath_io *io, struct mpath_path *path)
+{
+	struct mpath_head *head = io->st.head;
+	unsigned int ms = mpath_path_hold_ms(path);
+	unsigned long until = jiffies + msecs_to_jiffies(ms);
+
+	if (time_after_eq(jiffies, READ_ONCE(path->hold_until))) {
+		pr_warn_ratelimited("%s: path %s (%s) lost its association: writes in flight there are resent after %u ms (TP4129: %u x KATO %u s + CQT %u ms)\n",
+				    head->disk->disk_name, path->name,
+				    path->ctrl_name, ms,
+				    READ_ONCE(path->tbkas) == 0 ? 2 : 3,
+				    mpath_path_kato(path), READ_ONCE(path->cqt));
+	}
+	if (time_after(until, READ_ONCE(path->hold_until)))
+		WRITE_ONCE(path->hold_until, until);
+	atomic64_inc(&head->writes_held);
+	io->st.held_at = jiffies;
+	io->st.hold_until = until ?: 1;
+	mpath_requeue(io, msecs_to_jiffies(ms) ?: 1);
+}
+
+/*
+ * A held bio whose time has not come stays; once it has, it goes on like
+ * any other (the wait for a usable path starts then).  Returns true if it
+ * stays.  With no path left at all it is failed: nothing could take it.
+ */
+static bool mpath_still_held(struct mpath_io *io)
+{
+	struct mpath_head *head = io->st.head;
+	unsigned long now = jiffies;
+
+	if (likely(!io->st.hold_until))
+		return false;
+	if (time_before(now, io->st.hold_until) && READ_ONCE(head->nr_paths)) {
+		mpath_requeue(io, io->st.hold_until - now);
+		return true;
+	}
+	atomic64_add(jiffies_to_msecs(now - io->st.held_at), &head->hold_ms);
+	io->st.hold_until = 0;
+	io->st.wait_since = 0;
+	return false;
+}
+
 /* A clone failed with a status worth judging: see the header comment. */
 static void mpath_judge_error(struct mpath_io *io)
 {
@@ -413,6 +481,11 @@ static void mpath_judge_error(struct mpath_io *io)
 		mpath_path_fail(path, status);
 		atomic64_inc(&path->failovers);
 		atomic64_inc(&io->st.head->failovers);
+		if (mpath_must_hold(io, path)) {
+			mpath_hold(io, path);
+			percpu_ref_put(&path->ref);
+			return;
+		}
 		percpu_ref_put(&path->ref);
 		if (!io->st.wait_since)
 			io->st.wait_since = jiffies ?: 1;
@@ -450,7 +523,7 @@ void mpath_requeue_work(struct work_struct *work)
 		list_del(&io->node);
 		if (io->path)
 			mpath_judge_error(io);
-		else
+		else if (!mpath_still_held(io))
 			mpath_io_redispatch(io);
 	}
 	memalloc_noio_restore(noio);

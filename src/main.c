@@ -28,6 +28,7 @@ unsigned int mpath_ana_transition_timeout;
 char *mpath_single_path_subsys;
 /* nvme_core's max_retries as read at load (its default if unreadable). */
 unsigned int mpath_max_retries = 5;
+int mpath_default_resend_hold = MPATH_HOLD_TP4129;
 
 #define MPATH_MAX_TIMEOUT	86400U
 #define MPATH_MAX_INTERVAL	3600U
@@ -127,6 +128,35 @@ module_param_cb(ana_transition_timeout, &mpath_anatt_ops,
 		&mpath_ana_transition_timeout, 0644);
 MODULE_PARM_DESC(ana_transition_timeout,
 		 "Seconds I/O may wait for a path in ANA change state to settle, when longer than no_path_timeout (0-3600, default 0: the controller's ANATT as the ANA helper reports it, 10 if not reported)");
+
+static int mpath_param_set_hold(const char *val,
+				const struct kernel_param *kp)
+{
+	int hold = mpath_resend_hold_parse(val);
+
+	if (hold < 0) {
+		pr_err("invalid resend_hold '%s': valid values are tp4129, off\n",
+		       val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(mpath_default_resend_hold, hold);
+	return 0;
+}
+
+static int mpath_param_get_hold(char *buf, const struct kernel_param *kp)
+{
+	return sprintf(buf, "%s\n",
+		       mpath_resend_hold_names[READ_ONCE(mpath_default_resend_hold)]);
+}
+
+static const struct kernel_param_ops mpath_hold_ops = {
+	.set = mpath_param_set_hold,
+	.get = mpath_param_get_hold,
+};
+
+module_param_cb(resend_hold, &mpath_hold_ops, NULL, 0644);
+MODULE_PARM_DESC(resend_hold,
+		 "Default for new multipath disks: how a write is resent after its fabrics path lost its association: tp4129 (default: once the old controller can no longer execute it, 2 or 3 x KATO + CQT) or off (at once)");
 
 module_param_named(single_path_subsys, mpath_single_path_subsys, charp, 0444);
 MODULE_PARM_DESC(single_path_subsys,

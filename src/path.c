@@ -252,6 +252,10 @@ struct mpath_path *mpath_path_create(struct mpath_head *head,
 	strscpy(path->ctrl_name, id->ctrl_name, sizeof(path->ctrl_name));
 	strscpy(path->transport, id->transport, sizeof(path->transport));
 	strscpy(path->ctrl_state, "live", sizeof(path->ctrl_state));
+	path->fabrics = !strcmp(id->transport, "tcp") ||
+			!strcmp(id->transport, "rdma") ||
+			!strcmp(id->transport, "fc");
+	path->tbkas = -1;
 	atomic64_set(&path->errors, 0);
 	atomic64_set(&path->failovers, 0);
 	atomic64_set(&path->cmd_errors, 0);
@@ -463,6 +467,52 @@ void mpath_path_verify(struct mpath_path *path, u64 since_ns)
 	if (READ_ONCE(path->probe_start_ns) > since_ns)
 		return;
 	mpath_path_probe(path);
+}
+
+const char * const mpath_resend_hold_names[MPATH_HOLD_NR] = {
+	[MPATH_HOLD_TP4129] = "tp4129",
+	[MPATH_HOLD_OFF] = "off",
+};
+
+int mpath_resend_hold_parse(const char *buf)
+{
+	int i;
+
+	for (i = 0; i < MPATH_HOLD_NR; i++)
+		if (sysfs_streq(buf, mpath_resend_hold_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+/*
+ * The keep alive timeout the connection uses, seconds: the controller's
+ * "kato" attribute where nvme-core has it, else nvme-core's default.
+ * Process context.
+ */
+unsigned int mpath_path_kato(struct mpath_path *path)
+{
+	char buf[16];
+	unsigned int kato;
+
+	if (mpath_read_ctrl_attr(path->ctrl_dev, "kato", buf, sizeof(buf)) ||
+	    kstrtouint(strim(buf), 10, &kato))
+		return MPATH_DEFAULT_KATO;
+	return kato;
+}
+
+/*
+ * How long the old controller may still execute a command after its host
+ * lost the association (TP4129): the controller notices within 2 x KATO
+ * (3 x KATO with traffic based keep alive, or while that is not known) and
+ * quiesces its commands within CQT.  A path without keep alive (KATO 0)
+ * gets nvme-core's default.  Process context.
+ */
+unsigned int mpath_path_hold_ms(struct mpath_path *path)
+{
+	unsigned int kato = mpath_path_kato(path) ?: MPATH_DEFAULT_KATO;
+	unsigned int mult = READ_ONCE(path->tbkas) == 0 ? 2 : 3;
+
+	return mult * kato * MSEC_PER_SEC + READ_ONCE(path->cqt);
 }
 
 /* Is @path's controller live now?  Process context. */

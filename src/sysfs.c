@@ -9,6 +9,7 @@
  *                                   waited for a usable path
  *   mpath/no_path_ms                time spent with paths but none usable
  *   mpath/current_paths             the paths the policy chooses from now
+ *   mpath/resend_hold                tp4129 | off (rw); writes_held, hold_ms
  *   mpath/io_fail_no_available_path_count, command_error_count
  *                                   bios failed for want of a usable path;
  *                                   bios returned with a command error
@@ -19,7 +20,8 @@
  *                                   read_ios, write_ios, read_bytes, write_bytes,
  *                                   latency_us, inflight, errors, failovers
  *                                   (= multipath_failover_count),
- *                                   command_error_count, command_retry_count
+ *                                   command_error_count, command_retry_count,
+ *                                   cqt, tbkas (rw, the helper), resend_hold_ms
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -162,6 +164,47 @@ static ssize_t command_error_count_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%lld\n", atomic64_read(&head->cmd_failed));
 }
 
+static ssize_t resend_hold_show(struct kobject *kobj,
+				struct kobj_attribute *a, char *buf)
+{
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
+
+	return sysfs_emit(buf, "%s\n",
+			  mpath_resend_hold_names[READ_ONCE(head->resend_hold)]);
+}
+
+/* For writes failing from now on; held ones keep their time. */
+static ssize_t resend_hold_store(struct kobject *kobj,
+				 struct kobj_attribute *a, const char *buf,
+				 size_t count)
+{
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
+	int hold = mpath_resend_hold_parse(buf);
+
+	if (hold < 0)
+		return -EINVAL;
+	if (hold != READ_ONCE(head->resend_hold)) {
+		WRITE_ONCE(head->resend_hold, hold);
+		pr_info("%s: resend_hold %s\n", head->disk->disk_name,
+			mpath_resend_hold_names[hold]);
+	}
+	return count;
+}
+
+static ssize_t writes_held_show(struct kobject *kobj,
+				struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&mpath_kobj_to_head(kobj)->writes_held));
+}
+
+static ssize_t hold_ms_show(struct kobject *kobj, struct kobj_attribute *a,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&mpath_kobj_to_head(kobj)->hold_ms));
+}
+
 static struct kobj_attribute mpath_attr_subsysnqn = __ATTR_RO(subsysnqn);
 static struct kobj_attribute mpath_attr_nsid = __ATTR_RO(nsid);
 static struct kobj_attribute mpath_attr_wwid = __ATTR_RO(wwid);
@@ -174,6 +217,9 @@ static struct kobj_attribute mpath_attr_io_fail_no_available_path_count =
 	__ATTR_RO(io_fail_no_available_path_count);
 static struct kobj_attribute mpath_attr_command_error_count =
 	__ATTR_RO(command_error_count);
+static struct kobj_attribute mpath_attr_resend_hold = __ATTR_RW(resend_hold);
+static struct kobj_attribute mpath_attr_writes_held = __ATTR_RO(writes_held);
+static struct kobj_attribute mpath_attr_hold_ms = __ATTR_RO(hold_ms);
 
 static struct attribute *mpath_head_attrs[] = {
 	&mpath_attr_subsysnqn.attr,
@@ -186,6 +232,9 @@ static struct attribute *mpath_head_attrs[] = {
 	&mpath_attr_current_paths.attr,
 	&mpath_attr_io_fail_no_available_path_count.attr,
 	&mpath_attr_command_error_count.attr,
+	&mpath_attr_resend_hold.attr,
+	&mpath_attr_writes_held.attr,
+	&mpath_attr_hold_ms.attr,
 	NULL,
 };
 
@@ -334,6 +383,51 @@ static ssize_t path_anatt_store(struct mpath_path *path, const char *buf,
 	return count;
 }
 
+static ssize_t path_cqt_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(path->cqt));
+}
+
+/* The controller's CQT, ms: a 16-bit field of Identify Controller. */
+static ssize_t path_cqt_store(struct mpath_path *path, const char *buf,
+			      size_t count)
+{
+	u16 cqt;
+
+	if (kstrtou16(buf, 0, &cqt))
+		return -EINVAL;
+	WRITE_ONCE(path->cqt, cqt);
+	return count;
+}
+
+static ssize_t path_tbkas_show(struct mpath_path *path, char *buf)
+{
+	s8 v = READ_ONCE(path->tbkas);
+
+	return v < 0 ? sysfs_emit(buf, "unknown\n") : sysfs_emit(buf, "%d\n", v);
+}
+
+/* Traffic based keep alive (CTRATT bit 6): 0 or 1. */
+static ssize_t path_tbkas_store(struct mpath_path *path, const char *buf,
+				size_t count)
+{
+	bool v;
+
+	if (kstrtobool(buf, &v))
+		return -EINVAL;
+	WRITE_ONCE(path->tbkas, v);
+	return count;
+}
+
+/* The TP4129 hold a write failing on this path would get now; 0: none. */
+static ssize_t path_resend_hold_ms_show(struct mpath_path *path, char *buf)
+{
+	if (!path->fabrics ||
+	    READ_ONCE(path->head->resend_hold) != MPATH_HOLD_TP4129)
+		return sysfs_emit(buf, "0\n");
+	return sysfs_emit(buf, "%u\n", mpath_path_hold_ms(path));
+}
+
 static ssize_t path_ctrl_state_show(struct mpath_path *path, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", path->ctrl_state);
@@ -444,6 +538,9 @@ MPATH_PATH_ATTR(ctrl_state);
 MPATH_PATH_ATTR_RW(ana_group);
 MPATH_PATH_ATTR_RW(ana_state);
 MPATH_PATH_ATTR_RW(anatt);
+MPATH_PATH_ATTR_RW(cqt);
+MPATH_PATH_ATTR_RW(tbkas);
+MPATH_PATH_ATTR(resend_hold_ms);
 MPATH_PATH_ATTR(latency_us);
 MPATH_PATH_ATTR(read_ios);
 MPATH_PATH_ATTR(write_ios);
@@ -470,6 +567,9 @@ static struct attribute *mpath_path_attrs[] = {
 	&mpath_path_attr_ana_group.attr,
 	&mpath_path_attr_ana_state.attr,
 	&mpath_path_attr_anatt.attr,
+	&mpath_path_attr_cqt.attr,
+	&mpath_path_attr_tbkas.attr,
+	&mpath_path_attr_resend_hold_ms.attr,
 	&mpath_path_attr_ios.attr,
 	&mpath_path_attr_sectors.attr,
 	&mpath_path_attr_read_ios.attr,

@@ -50,6 +50,9 @@
 #define ID_ANAGRPMAX		344	/* __le32 */
 #define ID_NANAGRPID		348	/* __le32 */
 #define ID_NN			516	/* __le32 */
+#define ID_CTRATT		96	/* __le32 */
+#define ID_CTRATT_TBKAS		(1u << 6)	/* traffic based keep alive */
+#define ID_CQT			386	/* __le16, ms (TP4129) */
 
 #define ANA_HDR_LEN		16
 #define ANA_DESC_LEN		32
@@ -84,6 +87,8 @@ struct ctrl {
 	bool id_tried;
 	bool id_known;
 	uint8_t cmic, anatt, anacap;
+	bool tbkas;
+	uint16_t cqt;
 	uint32_t anagrpmax, nanagrpid, nn;
 
 	bool log_tried;
@@ -420,10 +425,13 @@ static void ctrl_id_parse(struct ctrl *c, const uint8_t *id)
 	c->anagrpmax = get_le32(id + ID_ANAGRPMAX);
 	c->nanagrpid = get_le32(id + ID_NANAGRPID);
 	c->nn = get_le32(id + ID_NN);
+	c->tbkas = get_le32(id + ID_CTRATT) & ID_CTRATT_TBKAS;
+	c->cqt = (uint16_t)(id[ID_CQT] | id[ID_CQT + 1] << 8);
 	c->id_known = true;
-	info("%s: CMIC 0x%02x (ANA reporting %s), ANATT %u s, ANACAP 0x%02x, ANAGRPMAX %u, NANAGRPID %u, NN %u",
+	info("%s: CMIC 0x%02x (ANA reporting %s), ANATT %u s, ANACAP 0x%02x, ANAGRPMAX %u, NANAGRPID %u, NN %u, TBKAS %u, CQT %u ms",
 	     c->name, c->cmic, c->cmic & ID_CMIC_ANA ? "yes" : "no",
-	     c->anatt, c->anacap, c->anagrpmax, c->nanagrpid, c->nn);
+	     c->anatt, c->anacap, c->anagrpmax, c->nanagrpid, c->nn,
+	     c->tbkas, c->cqt);
 }
 
 /*
@@ -789,6 +797,20 @@ static int path_set(const struct path *p, const char *attr, const char *val,
 	return 0;
 }
 
+/* path_set() for a file older modules do not have: absent is fine. */
+static int path_set_opt(const struct path *p, const char *attr,
+			const char *val)
+{
+	char file[PATH_MAX];
+
+	if (mkpath(file, sizeof(file), "%s/block/%s/mpath/paths/%s/%s",
+		   sysfs_root, p->mp, p->disk, attr))
+		return -1;
+	if (access(file, F_OK) && errno == ENOENT)
+		return 0;
+	return path_set(p, attr, val, false);
+}
+
 static void path_update(const struct path *p)
 {
 	const struct ctrl *c = &ctrls[p->ctrl];
@@ -804,6 +826,13 @@ static void path_update(const struct path *p)
 	if (c->id_known) {
 		snprintf(val, sizeof(val), "%u", c->anatt);
 		if (path_set(p, "anatt", val, false))
+			goto fail;
+		/* TP4129's values, for the module's write resend hold */
+		snprintf(val, sizeof(val), "%u", c->tbkas);
+		if (path_set_opt(p, "tbkas", val))
+			goto fail;
+		snprintf(val, sizeof(val), "%u", c->cqt);
+		if (path_set_opt(p, "cqt", val))
 			goto fail;
 	}
 	snprintf(val, sizeof(val), "%u", e->grpid);

@@ -74,6 +74,10 @@ snap() { local f; for f in "$P0/anatt" "$P0/ana_group" "$P0/ana_state" "$P1/anat
 idfile "$T/id-ana" 0x08 10 128 128 1024
 idfile "$T/id-noana" 0x02 10 128 128 1024
 ID="--sysfs $S --id-file nvme90=$T/id-ana --id-file nvme91=$T/id-ana"
+# TP4129: traffic based keep alive (CTRATT bit 6) and CQT 250 ms
+cp "$T/id-ana" "$T/id-tbkas"
+poke "$T/id-tbkas" 96 40 00 00 00
+poke "$T/id-tbkas" 386 fa 00
 
 # run_h [args]: run the helper, output in $OUT/$ERR, status in $RC
 run_h() { "$BIN" "$@" > "$T/out" 2> "$T/err"; RC=$?; OUT=$(cat "$T/out"); ERR=$(cat "$T/err"); }
@@ -228,6 +232,15 @@ for args in "" "--all $MP" "../mpnvme0n1" "--log-file nvme90 $MP" "--log-file fo
 done
 run_h -h
 [ $RC = 0 ] && grep -q "^Usage: nvme-mpath-ana" <<< "$OUT" && ok "-h" || bad "-h rc=$RC"
+
+# TP4129 values: written where the module has the files, skipped where not
+reset_sysfs
+echo unknown > "$P0/tbkas"; echo 0 > "$P0/cqt"
+run_h --sysfs $S --id-file nvme90=$T/id-tbkas --id-file nvme91=$T/id-ana \
+	--log-file nvme90=$T/g1-opt --log-file nvme91=$T/g2-nonopt $MP
+[ $RC = 0 ] && [ "$(cat "$P0/tbkas") $(cat "$P0/cqt")" = "1 250" ] && [ ! -e "$P1/tbkas" ] &&
+	ok "TBKAS and CQT from Identify written (path without the files left alone)" ||
+	bad "tbkas/cqt: rc=$RC tbkas=$(cat "$P0/tbkas") cqt=$(cat "$P0/cqt") err=$ERR"
 
 echo "test-parse: $npass passed, $nfail failed"
 [ $nfail = 0 ]
