@@ -25,4 +25,4 @@ sleep 3
 [ "$(mp_path_attr $MP $bad ios)" -gt "$ios" ] || fail "recovered path $bad carries no I/O"
 fio_verify_wait || fail "fio saw errors during ANA failover"
 [ "$(mp_attr $MP failovers)" -gt 0 ] || fail "no failover counted"
-pass "ANA inaccessible on $bad: $(mp_attr $MP failovers) failovers, fio clean, path back in use"
+pass "ANA inaccessible on $bad: $(mp_attr $MP failovers) failovers, fio clean, path back in use; writes held $(mp_attr $MP writes_held 2>/dev/null || echo -), worst write ${FIO_WMAX_MS:-?} ms, read ${FIO_RMAX_MS:-?} ms"

@@ -60,4 +60,4 @@ ios=$(mp_path_attr $MP $p ios)
 sleep 2
 [ "$(mp_path_attr $MP $p ios)" -gt "$ios" ] || fail "path $p carries no I/O after the resets"
 [ "$RIG_LINE" = 5.10 ] || fio_verify_wait || fail "fio saw errors during controller resets"
-pass "3 resets of $ctrl under fio: clean, $(mp_attr $MP failovers) failovers"
+pass "3 resets of $ctrl under fio: clean, $(mp_attr $MP failovers) failovers; writes held $(mp_attr $MP writes_held 2>/dev/null || echo -), worst write ${FIO_WMAX_MS:-?} ms, read ${FIO_RMAX_MS:-?} ms"

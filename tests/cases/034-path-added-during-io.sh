@@ -23,4 +23,4 @@ mp_slaves $MP | grep -qx "$new" || fail "$new is not a path of $MP"
 sleep 4
 [ "$(mp_path_attr $MP $new ios)" -gt 0 ] || fail "new path $new carries no I/O"
 fio_verify_wait || fail "fio saw errors while a path was added"
-pass "$new joined $MP under fio and carried $(mp_path_attr $MP $new ios) I/Os"
+pass "$new joined $MP under fio and carried $(mp_path_attr $MP $new ios) I/Os; writes held $(mp_attr $MP writes_held 2>/dev/null || echo -), worst write ${FIO_WMAX_MS:-?} ms, read ${FIO_RMAX_MS:-?} ms"

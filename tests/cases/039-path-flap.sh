@@ -33,4 +33,4 @@ fio --name=r --filename=/dev/$MP --ioengine=libaio --direct=1 --rw=randread \
 [ "$(mp_path_attr $MP $a ios)" -gt "$a1" ] && [ "$(mp_path_attr $MP $b ios)" -gt "$b1" ] ||
 	fail "paths not both carrying I/O after flapping"
 [ "$(mp_attr $MP failovers)" -ge 6 ] || fail "only $(mp_attr $MP failovers) failovers: the flapping did not bite"
-pass "24 path flaps under fio verify: $(mp_attr $MP failovers) failovers, fio clean, both paths back"
+pass "24 path flaps under fio verify: $(mp_attr $MP failovers) failovers, fio clean, both paths back; writes held $(mp_attr $MP writes_held 2>/dev/null || echo -), worst write ${FIO_WMAX_MS:-?} ms, read ${FIO_RMAX_MS:-?} ms"

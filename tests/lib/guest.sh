@@ -334,7 +334,9 @@ fio_verify_wait() {
 	tot=$(jq '[.jobs[] | (.read.total_err // 0) + (.write.total_err // 0) + (.total_err // 0)] | add' "$FIO_OUT")
 	wr=$(jq '[.jobs[].write.io_bytes] | add' "$FIO_OUT")
 	rd=$(jq '[.jobs[].read.io_bytes] | add' "$FIO_OUT")
-	log "fio on $FIO_DEV: exit $rc, error=$err total_err=$tot written=$((wr >> 20))MiB verified/read=$((rd >> 20))MiB"
+	FIO_WMAX_MS=$(jq '[.jobs[].write.clat_ns.max] | max / 1000000 | floor' "$FIO_OUT")
+	FIO_RMAX_MS=$(jq '[.jobs[].read.clat_ns.max] | max / 1000000 | floor' "$FIO_OUT")
+	log "fio on $FIO_DEV: exit $rc, error=$err total_err=$tot written=$((wr >> 20))MiB verified/read=$((rd >> 20))MiB worst write ${FIO_WMAX_MS} ms read ${FIO_RMAX_MS} ms"
 	if [ "$rc" != 0 ] || [ "$err" != 0 ] || [ "$tot" != 0 ] || [ "$wr" = 0 ] || [ "$rd" = 0 ]; then
 		sed 's/^/fio: /' "$FIO_ERR" | tail -20
 		return 1
