@@ -60,6 +60,7 @@
 #include <linux/sched/mm.h>
 
 #include "nvme_mpath.h"
+#include "judge.h"
 
 struct bio_set mpath_bio_set;
 
@@ -74,8 +75,7 @@ struct bio_set mpath_bio_set;
  */
 static bool mpath_needs_judging(blk_status_t status)
 {
-	return status == BLK_STS_TARGET ||
-	       (status != BLK_STS_AGAIN && blk_path_error(status));
+	return mpath_status_class(status) != MPATH_ERR_COMMAND;
 }
 
 /*
@@ -409,8 +409,10 @@ static void mpath_io_tried(struct mpath_io_state *st, struct mpath_path *path,
 static bool mpath_must_hold(const struct mpath_io *io,
 			    const struct mpath_path *path)
 {
-	return READ_ONCE(io->st.head->resend_hold) == MPATH_HOLD_TP4129 &&
-	       path->fabrics && op_is_write(bio_op(io->st.orig));
+	return mpath_hold_needed(MPATH_ERR_PATH, path->fabrics,
+				 op_is_write(bio_op(io->st.orig)),
+				 READ_ONCE(io->st.head->resend_hold) ==
+				 MPATH_HOLD_TP4129);
 }
 
 /* Holds @io for @path's TP4129 time; one log line per path and episode. */
@@ -462,10 +464,13 @@ static void mpath_judge_error(struct mpath_io *io)
 {
 	struct mpath_path *path = io->path;
 	blk_status_t status = io->st.last_status;
+	enum mpath_err_class class;
 	u64 now;
 
 	io->path = NULL;
-	if (status == BLK_STS_TARGET) {
+	class = mpath_err_class(status, mpath_path_usable(path),
+				mpath_path_ctrl_live(path));
+	if (class == MPATH_ERR_RETRY) {
 		percpu_ref_put(&path->ref);
 		if (io->st.retries >= READ_ONCE(mpath_max_retries)) {
 			mpath_io_complete(io, status);
@@ -476,8 +481,7 @@ static void mpath_judge_error(struct mpath_io *io)
 		mpath_requeue(io, MPATH_RETRY_DELAY ?: 1);
 		return;
 	}
-	if (status == BLK_STS_TRANSPORT || !mpath_path_usable(path) ||
-	    !mpath_path_ctrl_live(path)) {
+	if (class == MPATH_ERR_PATH) {
 		mpath_path_fail(path, status);
 		atomic64_inc(&path->failovers);
 		atomic64_inc(&io->st.head->failovers);

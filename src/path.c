@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 
 #include "nvme_mpath.h"
+#include "judge.h"
 
 static void mpath_path_ref_release(struct percpu_ref *ref)
 {
@@ -252,9 +253,7 @@ struct mpath_path *mpath_path_create(struct mpath_head *head,
 	strscpy(path->ctrl_name, id->ctrl_name, sizeof(path->ctrl_name));
 	strscpy(path->transport, id->transport, sizeof(path->transport));
 	strscpy(path->ctrl_state, "live", sizeof(path->ctrl_state));
-	path->fabrics = !strcmp(id->transport, "tcp") ||
-			!strcmp(id->transport, "rdma") ||
-			!strcmp(id->transport, "fc");
+	path->fabrics = mpath_transport_is_fabrics(id->transport);
 	path->tbkas = -1;
 	atomic64_set(&path->errors, 0);
 	atomic64_set(&path->failovers, 0);
@@ -509,10 +508,8 @@ unsigned int mpath_path_kato(struct mpath_path *path)
  */
 unsigned int mpath_path_hold_ms(struct mpath_path *path)
 {
-	unsigned int kato = mpath_path_kato(path) ?: MPATH_DEFAULT_KATO;
-	unsigned int mult = READ_ONCE(path->tbkas) == 0 ? 2 : 3;
-
-	return mult * kato * MSEC_PER_SEC + READ_ONCE(path->cqt);
+	return mpath_hold_ms(mpath_path_kato(path) ?: MPATH_DEFAULT_KATO,
+			     READ_ONCE(path->tbkas), READ_ONCE(path->cqt));
 }
 
 /* Is @path's controller live now?  Process context. */
