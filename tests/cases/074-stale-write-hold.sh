@@ -69,7 +69,7 @@ scenario() {
 		TCP_LOSS_TMO=60 mp_tcp_setup iopolicy=round-robin resend_hold="$mode"
 		dev=$MP
 		[ "$(mp_attr $MP resend_hold)" = "$mode" ] || fail "resend_hold is $(mp_attr $MP resend_hold)"
-		log "hold on ${PATH_OF_PORT[4420]}: $(mp_path_attr $MP ${PATH_OF_PORT[4420]} resend_hold_ms) ms"
+		log "hold on ${PATH_OF_PORT[4420]}: $(mp_path_attr $MP ${PATH_OF_PORT[4420]} resend_hold_ms) ms (controller kato file: $(cat /sys/class/nvme/${TCP_CTRL[4420]}/kato 2>/dev/null || echo absent))"
 	fi
 	delay_to_port 4420 4500
 	out=$(rewriter "$dev") || fail "$mode: rewriter failed: $out"
