@@ -48,14 +48,23 @@ static inline bool mpath_transport_is_fabrics(const char *transport)
 }
 
 /*
- * TP4129: hold a resend?  Only a path failure on a fabrics path, only for
- * an operation that changes data (op_is_write(): write, write zeroes,
- * discard, secure erase, zone ops; a flush is not one), only in tp4129 mode.
+ * TP4129: hold a resend?  Only when the host lost or tore down the
+ * association - a host path error, or the controller not live when the
+ * error is judged - not when a live controller answered (an ANA status on a
+ * path already failed is the controller's answer: resent at once); only on
+ * a fabrics path; only for an operation that changes data (op_is_write():
+ * write, write zeroes, discard, secure erase, zone ops; a flush is not
+ * one); only in tp4129 mode.
  */
-static inline bool mpath_hold_needed(enum mpath_err_class c, bool fabrics,
-				     bool changes_data, bool tp4129)
+static inline bool mpath_hold_needed(blk_status_t status, bool ctrl_live,
+				     bool fabrics, bool changes_data,
+				     bool tp4129)
 {
-	return tp4129 && c == MPATH_ERR_PATH && fabrics && changes_data;
+	bool lost = status == BLK_STS_TRANSPORT ||
+		    (!ctrl_live && mpath_status_class(status) != MPATH_ERR_COMMAND &&
+		     mpath_status_class(status) != MPATH_ERR_RETRY);
+
+	return tp4129 && lost && fabrics && changes_data;
 }
 
 /* The hold, ms: 2 x KATO (3 x with TBKAS or unknown, tbkas < 0) + CQT. */

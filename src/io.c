@@ -407,9 +407,9 @@ static void mpath_io_tried(struct mpath_io_state *st, struct mpath_path *path,
  * controllers execute nothing once their host has torn them down.
  */
 static bool mpath_must_hold(const struct mpath_io *io,
-			    const struct mpath_path *path)
+			    const struct mpath_path *path, bool ctrl_live)
 {
-	return mpath_hold_needed(MPATH_ERR_PATH, path->fabrics,
+	return mpath_hold_needed(io->st.last_status, ctrl_live, path->fabrics,
 				 op_is_write(bio_op(io->st.orig)),
 				 READ_ONCE(io->st.head->resend_hold) ==
 				 MPATH_HOLD_TP4129);
@@ -465,11 +465,12 @@ static void mpath_judge_error(struct mpath_io *io)
 	struct mpath_path *path = io->path;
 	blk_status_t status = io->st.last_status;
 	enum mpath_err_class class;
+	bool live;
 	u64 now;
 
 	io->path = NULL;
-	class = mpath_err_class(status, mpath_path_usable(path),
-				mpath_path_ctrl_live(path));
+	live = mpath_path_ctrl_live(path);
+	class = mpath_err_class(status, mpath_path_usable(path), live);
 	if (class == MPATH_ERR_RETRY) {
 		percpu_ref_put(&path->ref);
 		if (io->st.retries >= READ_ONCE(mpath_max_retries)) {
@@ -485,7 +486,7 @@ static void mpath_judge_error(struct mpath_io *io)
 		mpath_path_fail(path, status);
 		atomic64_inc(&path->failovers);
 		atomic64_inc(&io->st.head->failovers);
-		if (mpath_must_hold(io, path)) {
+		if (mpath_must_hold(io, path, live)) {
 			mpath_hold(io, path);
 			percpu_ref_put(&path->ref);
 			return;

@@ -82,21 +82,23 @@ int main(void)
 		{ BLK_STS_OFFLINE, true, false, MPATH_ERR_PATH, "offline, controller down: the path's" },
 	};
 	static const struct {
-		enum mpath_err_class c;
+		blk_status_t st;
+		bool live;
 		const char *transport;
 		bool write, tp4129, want;
 		const char *why;
 	} hold[] = {
-		{ MPATH_ERR_PATH, "tcp", true, true, true, "write, tcp path lost: held" },
-		{ MPATH_ERR_PATH, "rdma", true, true, true, "write, rdma: held" },
-		{ MPATH_ERR_PATH, "fc", true, true, true, "write, fc: held" },
-		{ MPATH_ERR_PATH, "pcie", true, true, false, "write, PCIe: a disabled controller runs nothing" },
-		{ MPATH_ERR_PATH, "loop", true, true, false, "write, loop: the target is this kernel" },
-		{ MPATH_ERR_PATH, "tcp", false, true, false, "read (or flush): nothing to corrupt" },
-		{ MPATH_ERR_UNCLEAR, "tcp", true, true, false, "the controller answered: no hold" },
-		{ MPATH_ERR_COMMAND, "tcp", true, true, false, "command status: no resend at all" },
-		{ MPATH_ERR_RETRY, "tcp", true, true, false, "retryable status: the controller answered" },
-		{ MPATH_ERR_PATH, "tcp", true, false, false, "resend_hold=off: at once" },
+		{ BLK_STS_IOERR, false, "tcp", true, true, true, "write, tcp controller not live (host abort): held" },
+		{ BLK_STS_TRANSPORT, true, "tcp", true, true, true, "write, host path error: held" },
+		{ BLK_STS_TIMEOUT, false, "rdma", true, true, true, "write, rdma, controller down: held" },
+		{ BLK_STS_IOERR, false, "fc", true, true, true, "write, fc, controller down: held" },
+		{ BLK_STS_IOERR, false, "pcie", true, true, false, "write, PCIe: a disabled controller runs nothing" },
+		{ BLK_STS_IOERR, false, "loop", true, true, false, "write, loop: the target is this kernel" },
+		{ BLK_STS_IOERR, false, "tcp", false, true, false, "read (or flush): nothing to corrupt" },
+		{ BLK_STS_IOERR, true, "tcp", true, true, false, "live controller answered (ANA status, path failed or not): at once" },
+		{ BLK_STS_MEDIUM, false, "tcp", true, true, false, "command status: no resend at all" },
+		{ BLK_STS_TARGET, false, "tcp", true, true, false, "retryable status: the controller answered" },
+		{ BLK_STS_TRANSPORT, true, "tcp", true, false, false, "resend_hold=off: at once" },
 	};
 	char what[160];
 	unsigned int i;
@@ -109,7 +111,7 @@ int main(void)
 		check(c == cls[i].want, what);
 	}
 	for (i = 0; i < sizeof(hold) / sizeof(hold[0]); i++) {
-		bool h = mpath_hold_needed(hold[i].c,
+		bool h = mpath_hold_needed(hold[i].st, hold[i].live,
 					   mpath_transport_is_fabrics(hold[i].transport),
 					   hold[i].write, hold[i].tp4129);
 
