@@ -168,6 +168,8 @@ void mpath_path_set_ana(struct mpath_path *path, u8 state)
 		return;
 	}
 	WRITE_ONCE(path->ana_state, state);
+	/* A failed probe from before the change says nothing about now. */
+	WRITE_ONCE(path->probe_fail_ns, 0);
 	pr_info_ratelimited("%s: path %s (%s): ANA state %s -> %s\n",
 			    path->head->disk->disk_name, path->name,
 			    path->ctrl_name, mpath_ana_state_name(old),
