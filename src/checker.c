@@ -39,8 +39,11 @@ static void mpath_path_check(struct mpath_path *path)
 		strscpy(path->ctrl_state, state, sizeof(path->ctrl_state));
 	}
 	if (live == test_bit(MPATH_PATH_CTRL_DOWN, &path->flags)) {
-		if (live)
+		if (live) {
 			clear_bit(MPATH_PATH_CTRL_DOWN, &path->flags);
+			/* probes of the controller before it came back */
+			WRITE_ONCE(path->probe_fail_ns, 0);
+		}
 		else
 			set_bit(MPATH_PATH_CTRL_DOWN, &path->flags);
 		set_bit(MPATH_HEAD_STALE, &path->head->flags);
