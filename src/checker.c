@@ -43,9 +43,9 @@ static void mpath_path_check(struct mpath_path *path)
 			clear_bit(MPATH_PATH_CTRL_DOWN, &path->flags);
 			/* probes of the controller before it came back */
 			WRITE_ONCE(path->probe_fail_ns, 0);
-		}
-		else
+		} else {
 			set_bit(MPATH_PATH_CTRL_DOWN, &path->flags);
+		}
 		set_bit(MPATH_HEAD_STALE, &path->head->flags);
 	}
 	/* An inaccessible path fails reads: wait for the helper to say so. */
