@@ -23,6 +23,10 @@
 #                              first 32 MiB; good_io_wait sets GOOD_IOPS,
 #                              GOOD_MAX_MS (worst completion), GOOD_ERR
 #   paths_summary              the paths' states, native or nvme_mpath
+#   mp_expect_command_errors_only MIN  logs each path's counters; fails
+#                              unless at least MIN bios were returned as
+#                              command errors and no bio failed over, nor
+#                              any path failed
 
 _ns_sectors() { blockdev --getsz "${TCP_NS_BASE[$1]}"; }
 _ns_load() {
@@ -145,6 +149,24 @@ all_paths_usable() {
 		for c in "${TCP_CTRL[@]}"; do ctrl_is "$c" live || return 1; done
 	else
 		for s in $(mp_paths "$MP"); do mp_path_state_is "$MP" "$s" usable || return 1; done
+	fi
+}
+
+mp_expect_command_errors_only() {
+	local s a line
+	for s in $(mp_paths "$MP"); do
+		line=
+		for a in state command_error_count command_retry_count multipath_failover_count errors; do
+			line+="$a=$(mp_path_attr "$MP" "$s" $a) "
+		done
+		log "$s: $line"
+	done
+	[ "$(mp_attr "$MP" command_error_count)" -ge "$1" ] ||
+		fail "command_error_count $(mp_attr "$MP" command_error_count), expected >= $1"
+	[ "$(mp_attr "$MP" failovers)" = 0 ] ||
+		fail "failovers $(mp_attr "$MP" failovers): command errors moved bios as if a path failed"
+	if dmesg_has "nvme_mpath: .*failed \(error"; then
+		fail "a path was failed: $(dmesg | grep 'nvme_mpath: .*failed (error' | head -2)"
 	fi
 }
 
