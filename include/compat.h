@@ -13,6 +13,7 @@
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/kobject.h>
+#include <linux/sysfs.h>
 
 /* ---- block_device_operations and class_interface signatures ---- */
 
@@ -259,9 +260,22 @@ static inline bool mpath_disk_dead(struct gendisk *disk)
 	return test_bit(GD_DEAD, &disk->state);
 }
 #else
+/*
+ * GENHD_FL_UP is set before the disk's device is added, and its holders/
+ * directory (which bd_link_disk_holder() needs: it warns and links nothing
+ * without it) comes after that: wait for the directory too.
+ */
 static inline bool mpath_disk_added(struct gendisk *disk)
 {
-	return disk->flags & GENHD_FL_UP;
+	struct kernfs_node *kn;
+
+	if (!(disk->flags & GENHD_FL_UP))
+		return false;
+	kn = sysfs_get_dirent(disk_to_dev(disk)->kobj.sd, "holders");
+	if (!kn)
+		return false;
+	sysfs_put(kn);
+	return true;
 }
 
 static inline bool mpath_disk_dead(struct gendisk *disk)
