@@ -371,6 +371,7 @@ int mpath_pathset_rebuild(struct mpath_head *head);
 void mpath_pathset_free(struct mpath_head *head);
 void mpath_pathset_free_now(struct mpath_head *head);
 int mpath_iopolicy_parse(const char *buf);
+int mpath_name_parse(const char * const *names, int n, const char *buf);
 
 /* io.c */
 extern struct bio_set mpath_bio_set;

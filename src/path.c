@@ -477,12 +477,7 @@ const char * const mpath_resend_hold_names[MPATH_HOLD_NR] = {
 
 int mpath_resend_hold_parse(const char *buf)
 {
-	int i;
-
-	for (i = 0; i < MPATH_HOLD_NR; i++)
-		if (sysfs_streq(buf, mpath_resend_hold_names[i]))
-			return i;
-	return -EINVAL;
+	return mpath_name_parse(mpath_resend_hold_names, MPATH_HOLD_NR, buf);
 }
 
 /*

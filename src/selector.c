@@ -29,15 +29,20 @@ const char * const mpath_iopolicy_names[MPATH_IOPOLICY_NR] = {
 	[MPATH_IOPOLICY_ST] = "service-time",
 };
 
-/* Returns the policy named by @buf (a trailing newline is fine), or -EINVAL. */
-int mpath_iopolicy_parse(const char *buf)
+/* Index of the name @buf is (a trailing newline is fine) in @names, or -EINVAL. */
+int mpath_name_parse(const char * const *names, int n, const char *buf)
 {
 	int i;
 
-	for (i = 0; i < MPATH_IOPOLICY_NR; i++)
-		if (sysfs_streq(buf, mpath_iopolicy_names[i]))
+	for (i = 0; i < n; i++)
+		if (sysfs_streq(buf, names[i]))
 			return i;
 	return -EINVAL;
+}
+
+int mpath_iopolicy_parse(const char *buf)
+{
+	return mpath_name_parse(mpath_iopolicy_names, MPATH_IOPOLICY_NR, buf);
 }
 
 /* Index of the preferred path of @ps with the fewest bios in flight. */
