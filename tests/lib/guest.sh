@@ -133,10 +133,12 @@ TCP_NS_DEVS=()                  # null_blk devices backing namespaces 1..n
 TCP_NS_NAMES=()                 # their configfs names (nullb_tcp1..n)
 declare -A TCP_NS_BASE=()       # dm=1: TCP_NS_BASE[i]=null_blk under nvmet_ns<i>
 TCP_RECONNECT_DELAY=1
+TCP_TRTYPE=tcp
 TCP_CTRL_LOSS_TMO=30
 
 # tcp_target_setup [ports=4420,4421] [ns=1] [size=256] [reconnect_delay=1]
 #                  [ctrl_loss_tmo=30] [connect=1] [nqn=...] [dm=0]
+#                  [trtype=tcp] [mem=1]
 # Builds an nvmet subsystem TCP_NQN (allow_any_host) with `ns` namespaces,
 # each on its own memory-backed null_blk of `size` MiB, exposes it on one
 # nvmet port per TCP port on 127.0.0.1 (each port has ANA group 1, state
@@ -144,8 +146,13 @@ TCP_CTRL_LOSS_TMO=30
 # controller. Prints "PORT nvmeX" per port and fills TCP_CTRL[PORT].
 # dm=1 puts a dm-linear device (nvmet_ns<i>) between each namespace and its
 # null_blk, for the target-side faults of lib/fault.sh.
+# trtype=loop (6.12+: nvme-loop) makes one loop port instead and connects one
+# loop controller per entry of `ports` (the numbers only name them in
+# TCP_CTRL). mem=0: null_blk without memory (reads return no data written:
+# for benchmarks only).
 tcp_target_setup() {
 	local ports=4420,4421 ns=1 size=256 connect=1 dm=0 kv i p pid dev node
+	local mem=1
 	for kv in "$@"; do
 		case $kv in
 		ports=*) ports=${kv#*=} ;;
@@ -156,6 +163,8 @@ tcp_target_setup() {
 		connect=*) connect=${kv#*=} ;;
 		dm=*) dm=${kv#*=} ;;
 		nqn=*) TCP_NQN=${kv#*=} ;;
+		trtype=*) TCP_TRTYPE=${kv#*=} ;;
+		mem=*) mem=${kv#*=} ;;
 		*) fail "tcp_target_setup: unknown option $kv" ;;
 		esac
 	done
@@ -164,6 +173,9 @@ tcp_target_setup() {
 	modprobe nvmet || fail "modprobe nvmet"
 	modprobe nvmet-tcp || fail "modprobe nvmet-tcp"
 	modprobe nvme-tcp || fail "modprobe nvme-tcp"
+	if [ "$TCP_TRTYPE" = loop ]; then
+		modprobe nvme-loop || fail "modprobe nvme-loop (not in this kernel?)"
+	fi
 	[ -d $NVMET ] || fail "no $NVMET (configfs not mounted?)"
 
 	local sub=$NVMET/subsystems/$TCP_NQN
@@ -174,7 +186,7 @@ tcp_target_setup() {
 		dev=nullb_tcp$i
 		mkdir /sys/kernel/config/nullb/$dev || fail "cannot create null_blk $dev"
 		echo "$size" > /sys/kernel/config/nullb/$dev/size
-		echo 1 > /sys/kernel/config/nullb/$dev/memory_backed
+		echo "$mem" > /sys/kernel/config/nullb/$dev/memory_backed
 		echo 1 > /sys/kernel/config/nullb/$dev/power || fail "cannot power on $dev"
 		wait_for 10 nullb_dev "$dev" >/dev/null || fail "null_blk $dev: no block device appeared"
 		node=$(nullb_dev "$dev")
@@ -193,6 +205,16 @@ tcp_target_setup() {
 		echo "$node" > "$sub/namespaces/$i/device_path"
 		echo 1 > "$sub/namespaces/$i/enable" || fail "cannot enable namespace $i"
 	done
+	if [ "$TCP_TRTYPE" = loop ]; then
+		mkdir "$NVMET/ports/1" || fail "cannot create nvmet port 1"
+		echo loop > "$NVMET/ports/1/addr_trtype"
+		ln -s "$sub" "$NVMET/ports/1/subsystems/$TCP_NQN" || fail "cannot enable loop port"
+		log "nvmet: $TCP_NQN on a loop port, $ns x ${size} MiB null_blk"
+		[ "$connect" = 1 ] || return 0
+		for p in "${TCP_PORTS[@]}"; do tcp_connect "$p"; done
+		for p in "${TCP_PORTS[@]}"; do echo "$p ${TCP_CTRL[$p]}"; done
+		return 0
+	fi
 	pid=0
 	for p in "${TCP_PORTS[@]}"; do
 		pid=$((pid + 1))
@@ -222,8 +244,14 @@ _tcp_portdir() {
 # /dev/nvme-fabrics; sets TCP_CTRL[PORT] and waits for it to be live.
 tcp_connect() {
 	local p=$1 opts fd reply inst
-	opts="transport=tcp,traddr=127.0.0.1,trsvcid=$p,nqn=$TCP_NQN,hostnqn=$TCP_HOSTNQN,hostid=$TCP_HOSTID"
-	opts+=",reconnect_delay=$TCP_RECONNECT_DELAY,ctrl_loss_tmo=$TCP_CTRL_LOSS_TMO${2:+,$2}"
+	if [ "$TCP_TRTYPE" = loop ]; then
+		# a loop controller does not reconnect
+		opts="transport=loop,nqn=$TCP_NQN,hostnqn=$TCP_HOSTNQN,hostid=$TCP_HOSTID${2:+,$2}"
+	else
+		opts="transport=tcp,traddr=127.0.0.1,trsvcid=$p,nqn=$TCP_NQN,hostnqn=$TCP_HOSTNQN,hostid=$TCP_HOSTID"
+		opts+=",reconnect_delay=$TCP_RECONNECT_DELAY,ctrl_loss_tmo=$TCP_CTRL_LOSS_TMO${2:+,$2}"
+	fi
+	opts+=${TCP_CONNECT_OPTS:+,$TCP_CONNECT_OPTS}
 	exec {fd}<>/dev/nvme-fabrics || fail "cannot open /dev/nvme-fabrics"
 	echo "$opts" >&$fd || { exec {fd}>&-; fail "connect to port $p refused ($opts)"; }
 	read -r reply <&$fd
@@ -270,7 +298,7 @@ ana_set() {
 # tcp_target_teardown: delete host controllers of TCP_NQN, then the target.
 tcp_target_teardown() {
 	local c d
-	for c in $(nvme_ctrls tcp); do
+	for c in $(nvme_ctrls "$TCP_TRTYPE"); do
 		[ "$(cat /sys/class/nvme/$c/subsysnqn 2>/dev/null)" = "$TCP_NQN" ] && ctrl_delete "$c"
 	done
 	for d in $NVMET/ports/*; do
