@@ -8,11 +8,16 @@
 #define NVME_MPATH_COMPAT_H
 
 #include <linux/bio.h>
+#ifdef NVME_MPATH_HAVE_BIO_INTEGRITY_H
+#include <linux/bio-integrity.h>
+#endif
+#include <linux/blk-crypto.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/kobject.h>
+#include <linux/part_stat.h>
 #include <linux/sysfs.h>
 
 /* ---- block_device_operations and class_interface signatures ---- */
@@ -402,6 +407,48 @@ static inline struct gendisk *mpath_bio_disk(struct bio *bio)
 	return bio->bi_disk;
 #endif
 }
+
+/* Where a bio was submitted, saved while it goes to a path and restored. */
+struct mpath_bio_dev {
+#ifdef NVME_MPATH_HAVE_BIO_BI_BDEV
+	struct block_device *bdev;
+#else
+	struct gendisk *disk;
+	u8 partno;
+#endif
+};
+
+static inline void mpath_bio_save_dev(const struct bio *bio,
+				      struct mpath_bio_dev *d)
+{
+#ifdef NVME_MPATH_HAVE_BIO_BI_BDEV
+	d->bdev = bio->bi_bdev;
+#else
+	d->disk = bio->bi_disk;
+	d->partno = bio->bi_partno;
+#endif
+}
+
+static inline void mpath_bio_restore_dev(struct bio *bio,
+					 const struct mpath_bio_dev *d)
+{
+#ifdef NVME_MPATH_HAVE_BIO_BI_BDEV
+	bio->bi_bdev = d->bdev;
+#else
+	bio->bi_disk = d->disk;
+	bio->bi_partno = d->partno;
+#endif
+}
+
+/*
+ * Completed I/O of a path disk, as its /sys/block/<disk>/stat shows it:
+ * statistics on the block_device (5.11+) or on its hd_struct.
+ */
+#ifdef NVME_MPATH_HAVE_PART_STAT_BDEV
+#define mpath_bdev_stat(bdev, field)	part_stat_read(bdev, field)
+#else
+#define mpath_bdev_stat(bdev, field)	part_stat_read((bdev)->bd_part, field)
+#endif
 
 /*
  * Skips the end-of-device check on the path (BIO_REMAPPED, 5.12+).  Before,

@@ -132,13 +132,11 @@ enum {
  * write_bytes and inflight; the completing CPU takes inflight back and feeds
  * the latency average.  All u64 fields but lat_ns are plain sums.
  */
+/*
+ * Per-CPU, updated on the I/O path.  What a path carried (ios, bytes) is
+ * not counted here: the path disk's own statistics have it (sysfs.c).
+ */
 struct mpath_path_stats {
-	u64 ios;		/* every bio, flushes and discards included */
-	u64 sectors;
-	u64 read_ios;
-	u64 write_ios;
-	u64 read_bytes;
-	u64 write_bytes;
 	u64 lat_ns;		/* EWMA (1/8) of completion times seen here */
 	unsigned long lat_stamp;	/* jiffies of the last sample */
 	long inflight;	/* +1 on the submitting CPU, -1 on the completing one */
@@ -274,17 +272,35 @@ struct mpath_head {
 	u64 ns_failing_ns;		/* every path fails, all live: since */
 };
 
-/*
- * Per-bio context, in front of the clone sent to a path (bio_set front_pad).
- * The original bio is never touched until it completes.
- */
 /* Paths a bio may be tried on after command-or-path ("unclear") errors. */
 #define MPATH_MAX_TRIES		4
 
-struct mpath_io_state {
-	struct bio *orig;
+/*
+ * Per-bio context (mpath_io_pool).  The submitter's bio itself goes to the
+ * path, re-targeted as native multipath does: its end_io is hooked and the
+ * fields below are put back before it completes or is sent again.  A bio
+ * that cannot be handled so (chained children in flight, an integrity or
+ * encryption context of its own) goes as a clone instead, and the original
+ * is not touched until it completes.
+ */
+struct mpath_io {
+	struct bio *orig;		/* the submitter's bio */
 	struct mpath_head *head;
+	struct mpath_path *path;	/* holds path->ref while in flight */
 	unsigned long start_time;	/* for disk accounting */
+	u64 start_ns;			/* when sent; service-time only, else 0 */
+	bool cloned;			/* sent as clones of orig */
+
+	/* orig's own, while it is re-targeted */
+	bio_end_io_t *end_io;
+	void *private;
+	struct mpath_bio_dev dev;
+	struct bvec_iter iter;
+	typeof(((struct bio *)0)->bi_opf) opf;
+	typeof(((struct bio *)0)->bi_flags) flags;
+
+	/* the error path (io.c) */
+	struct list_head node;		/* head->requeue_list */
 	unsigned long wait_since;	/* jiffies of first failure/wait; 0 = none */
 	blk_status_t last_status;
 	u8 nr_tried;
@@ -294,14 +310,6 @@ struct mpath_io_state {
 	/* Paths the bio failed on with an unclear error: each holds a ref. */
 	struct mpath_path *tried[MPATH_MAX_TRIES];
 	u64 tried_ns[MPATH_MAX_TRIES];	/* when it failed there */
-};
-
-struct mpath_io {
-	struct mpath_io_state st;	/* carried over to the next clone */
-	struct list_head node;		/* head->requeue_list */
-	struct mpath_path *path;	/* holds path->ref while in flight */
-	u64 start_ns;			/* when the clone was sent */
-	struct bio clone;		/* must be last */
 };
 
 /* main.c */
@@ -366,7 +374,7 @@ void mpath_path_report(struct mpath_path *path, const char *event);
 /* selector.c */
 struct mpath_path *mpath_select_path(struct mpath_head *head);
 struct mpath_path *mpath_select_untried(struct mpath_head *head,
-					const struct mpath_io_state *st);
+					const struct mpath_io *io);
 int mpath_pathset_rebuild(struct mpath_head *head);
 void mpath_pathset_free(struct mpath_head *head);
 void mpath_pathset_free_now(struct mpath_head *head);

@@ -2,11 +2,17 @@
 /*
  * The I/O path of a multipath disk.
  *
- * A bio is split to the disk's limits if it has to be, then a clone of it
- * (sharing its data pages: nothing is copied) goes to the chosen path with
- * REQ_FAILFAST_TRANSPORT, so that a controller which is reconnecting fails
- * it at once instead of holding it.  NVMe completes a command entirely or
- * not at all, so a bio whose clone failed can be sent again, untouched.
+ * A bio is split to the disk's limits if it has to be, then the bio itself
+ * goes to the chosen path, as native multipath sends it: re-targeted to the
+ * path disk with REQ_FAILFAST_TRANSPORT (a controller which is reconnecting
+ * fails it at once instead of holding it), its end_io hooked; the fields
+ * the path changes (device, end_io, private, flags, iterator) are saved in
+ * a small per-bio context and put back before it completes or is sent
+ * again.  Nothing is copied or cloned.  A bio that cannot be re-targeted
+ * safely - one with chained children still in flight (its status may be a
+ * child's), or with an integrity or encryption context of its own - goes
+ * as a clone (sharing its pages) instead.  NVMe completes a command
+ * entirely or not at all, so a bio that failed can be sent again, whole.
  *
  * The error model.  The failfast flag also switches off nvme-core's own
  * retries, and nvme-core maps most NVMe statuses - internal error, data
@@ -56,13 +62,17 @@
 #include <linux/blkdev.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/mempool.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/sched/mm.h>
 
 #include "nvme_mpath.h"
 #include "judge.h"
 
-struct bio_set mpath_bio_set;
+struct bio_set mpath_bio_set;		/* clones, for the bios that need one */
+static struct kmem_cache *mpath_io_cache;
+static mempool_t mpath_io_pool;
 
 /* Waiting for the ANA helper to explain an every-path failure. */
 #define MPATH_NS_GRACE_MIN	(3 * NSEC_PER_SEC)
@@ -82,34 +92,40 @@ static bool mpath_needs_judging(blk_status_t status)
  * Gives back the references of the paths the bio was tried on.  @moved: it
  * completed on another path, so each of them lost it as to a failover.
  */
-static void mpath_untry_all(struct mpath_io_state *st, bool moved)
+static void mpath_untry_all(struct mpath_io *io, bool moved)
 {
 	unsigned int i;
 
-	if (moved && st->nr_tried)
-		atomic64_inc(&st->head->failovers);
-	for (i = 0; i < st->nr_tried; i++) {
+	if (moved && io->nr_tried)
+		atomic64_inc(&io->head->failovers);
+	for (i = 0; i < io->nr_tried; i++) {
 		if (moved)
-			atomic64_inc(&st->tried[i]->failovers);
-		percpu_ref_put(&st->tried[i]->ref);
+			atomic64_inc(&io->tried[i]->failovers);
+		percpu_ref_put(&io->tried[i]->ref);
 	}
-	st->nr_tried = 0;
+	io->nr_tried = 0;
 }
 
-static void mpath_end_orig(struct mpath_io_state *st, blk_status_t status)
+/*
+ * Completes the submitter's bio and frees @io.  A status is only ever set,
+ * never cleared: a chained child's error stays.
+ */
+static void mpath_io_complete(struct mpath_io *io, blk_status_t status)
 {
-	struct bio *orig = st->orig;
+	struct bio *orig = io->orig;
 
-	if (unlikely(st->nr_tried))
-		mpath_untry_all(st, !status);
-	orig->bi_status = status;
-	bio_end_io_acct(orig, st->start_time);
+	if (unlikely(io->nr_tried))
+		mpath_untry_all(io, !status);
+	if (unlikely(status))
+		orig->bi_status = status;
+	bio_end_io_acct(orig, io->start_time);
+	mempool_free(io, &mpath_io_pool);
 	bio_endio(orig);
 }
 
 static void mpath_requeue(struct mpath_io *io, unsigned long delay)
 {
-	struct mpath_head *head = io->st.head;
+	struct mpath_head *head = io->head;
 	struct delayed_work *dw = &head->requeue_work;
 	unsigned long flags;
 
@@ -141,41 +157,58 @@ static void mpath_account_latency(struct mpath_path *path, u64 start_ns)
 	WRITE_ONCE(s->lat_stamp, jiffies);
 }
 
-static void mpath_clone_end_io(struct bio *clone)
+/*
+ * The bio sent to a path completed (any context).  A re-targeted bio gets
+ * its own fields back first; one to be sent again also its iterator, flags
+ * and remaining count as they were when it was submitted (the path
+ * advanced them), and no status.
+ */
+static void mpath_io_end(struct bio *bio)
 {
-	struct mpath_io *io = container_of(clone, struct mpath_io, clone);
+	struct mpath_io *io = bio->bi_private;
 	struct mpath_path *path = io->path;
-	blk_status_t status = clone->bi_status;
-	struct mpath_io_state st;
+	blk_status_t status = bio->bi_status;
 
 	this_cpu_dec(path->stats->inflight);
-	if (likely(!status))
+	if (io->start_ns && likely(!status))
 		mpath_account_latency(path, io->start_ns);
+	if (likely(!io->cloned)) {
+		bio->bi_end_io = io->end_io;
+		bio->bi_private = io->private;
+		bio->bi_opf = io->opf;
+		mpath_bio_restore_dev(bio, &io->dev);
+	} else {
+		bio_put(bio);
+	}
 	if (likely(!status) || !mpath_needs_judging(status)) {
-		st = io->st;
-		bio_put(clone);
+		io->path = NULL;
 		percpu_ref_put(&path->ref);
-		mpath_end_orig(&st, status);
+		mpath_io_complete(io, status);
 		return;
 	}
+	if (!io->cloned) {
+		bio->bi_iter = io->iter;
+		bio->bi_flags = io->flags;
+		atomic_set(&bio->__bi_remaining, 1);
+		bio->bi_status = BLK_STS_OK;
+	}
 	/* Judged by the requeue work; io->path keeps its reference. */
-	io->st.last_status = status;
+	io->last_status = status;
 	mpath_requeue(io, 0);
 }
 
 /* No usable path for @io: wait for one, or give up. */
 static void mpath_no_path(struct mpath_io *io)
 {
-	struct mpath_head *head = io->st.head;
+	struct mpath_head *head = io->head;
 	/* A path in ANA change may take up to its ANATT to come back. */
 	unsigned long timeout = max(READ_ONCE(mpath_no_path_timeout),
 				    READ_ONCE(head->ana_wait)) * HZ;
 	unsigned long since = READ_ONCE(head->no_path_since);
 	unsigned long now = jiffies;
-	blk_status_t status = io->st.last_status ?: BLK_STS_IOERR;
-	struct mpath_io_state st;
+	blk_status_t status = io->last_status ?: BLK_STS_IOERR;
 
-	if (io->st.orig->bi_opf & REQ_NOWAIT) {
+	if (io->orig->bi_opf & REQ_NOWAIT) {
 		status = BLK_STS_AGAIN;
 		goto fail;
 	}
@@ -184,9 +217,9 @@ static void mpath_no_path(struct mpath_io *io)
 				    head->disk->disk_name);
 		goto fail;
 	}
-	if (!io->st.wait_since)
-		io->st.wait_since = now ?: 1;
-	if (time_after_eq(now, io->st.wait_since + timeout) ||
+	if (!io->wait_since)
+		io->wait_since = now ?: 1;
+	if (time_after_eq(now, io->wait_since + timeout) ||
 	    (since && time_after_eq(now, since + timeout))) {
 		atomic64_inc(&head->no_path_failed);
 		pr_warn_ratelimited("%s: no usable path for %us: failing I/O\n",
@@ -198,112 +231,116 @@ static void mpath_no_path(struct mpath_io *io)
 	mpath_requeue(io, HZ);
 	return;
 fail:
-	st = io->st;
-	bio_put(&io->clone);
-	mpath_end_orig(&st, status);
+	mpath_io_complete(io, status);
 }
 
 static void mpath_judge_tried(struct mpath_io *io);
 
-/* Sends the bio of @st down a usable path, or has it wait for one. */
-static void mpath_dispatch(struct mpath_io_state *st, gfp_t gfp)
+/* Sends @io's bio down a usable path, or has it wait for one. */
+static void mpath_dispatch(struct mpath_io *io, gfp_t gfp)
 {
+	struct mpath_head *head = io->head;
 	struct mpath_path *path;
-	struct mpath_path_stats *stats;
-	struct mpath_io *io;
-	struct bio *clone;
+	struct bio *bio;
 
 	rcu_read_lock();
-	if (likely(!st->nr_tried))
-		path = mpath_select_path(st->head);
+	if (likely(!io->nr_tried))
+		path = mpath_select_path(head);
 	else
-		path = mpath_select_untried(st->head, st);
+		path = mpath_select_untried(head, io);
 	if (likely(path))
 		percpu_ref_get(&path->ref);
 	rcu_read_unlock();
 
-	clone = mpath_bio_alloc_clone(path ? path->bdev.bdev : NULL, st->orig,
-				      gfp, &mpath_bio_set);
-	if (unlikely(!clone)) {
-		/* Only a REQ_NOWAIT bio allocates without waiting. */
-		if (path)
-			percpu_ref_put(&path->ref);
-		mpath_end_orig(st, BLK_STS_AGAIN);
-		return;
-	}
-	io = container_of(clone, struct mpath_io, clone);
-	io->st = *st;
-	io->path = path;
-	clone->bi_end_io = mpath_clone_end_io;
-	clone->bi_opf |= REQ_FAILFAST_TRANSPORT;
-	/*
-	 * The end-of-device check passed on the multipath disk, whose size is
-	 * every path's; skip it on the path.  A path being deleted has its
-	 * capacity zeroed first, and its I/O fails over either way.
-	 */
-	mpath_bio_set_remapped(clone);
-
 	if (unlikely(!path)) {
-		if (io->st.nr_tried)
+		if (io->nr_tried)
 			mpath_judge_tried(io);
 		else
 			mpath_no_path(io);
 		return;
 	}
-	stats = get_cpu_ptr(path->stats);
-	stats->ios++;
-	stats->sectors += bio_sectors(clone);
-	if (op_is_write(bio_op(clone))) {
-		if (bio_op(clone) == REQ_OP_WRITE) {
-			stats->write_ios++;
-			stats->write_bytes += clone->bi_iter.bi_size;
+	if (likely(!io->cloned)) {
+		bio = io->orig;
+		bio_set_dev(bio, path->bdev.bdev);
+	} else {
+		bio = mpath_bio_alloc_clone(path->bdev.bdev, io->orig, gfp,
+					    &mpath_bio_set);
+		if (unlikely(!bio)) {
+			/* Only a REQ_NOWAIT bio allocates without waiting. */
+			percpu_ref_put(&path->ref);
+			mpath_io_complete(io, BLK_STS_AGAIN);
+			return;
 		}
-	} else if (bio_op(clone) == REQ_OP_READ) {
-		stats->read_ios++;
-		stats->read_bytes += clone->bi_iter.bi_size;
 	}
-	put_cpu_ptr(path->stats);
+	bio->bi_end_io = mpath_io_end;
+	bio->bi_private = io;
+	bio->bi_opf |= REQ_FAILFAST_TRANSPORT;
+	/*
+	 * The end-of-device check passed on the multipath disk, whose size is
+	 * every path's; skip it on the path.  A path being deleted has its
+	 * capacity zeroed first, and its I/O fails over either way.
+	 */
+	mpath_bio_set_remapped(bio);
+	io->path = path;
 	/* Completions (interrupts included) decrement it on their CPU. */
 	this_cpu_inc(path->stats->inflight);
-	io->start_ns = ktime_get_ns();
-	submit_bio_noacct(clone);
+	io->start_ns = READ_ONCE(head->iopolicy) == MPATH_IOPOLICY_ST ?
+		       ktime_get_ns() : 0;
+	submit_bio_noacct(bio);
+}
+
+/*
+ * May the bio itself go to a path?  Not with chained children in flight:
+ * when it completes its status may be a child's, which must not be taken
+ * for the path's (or lost on a resend).  Not with an integrity payload or
+ * an encryption context of its own: the path's completion would free or
+ * advance them, and a resend would go without.
+ */
+static bool mpath_bio_needs_clone(struct bio *bio)
+{
+	return bio_flagged(bio, BIO_CHAIN) || bio_integrity(bio) ||
+	       bio_has_crypt_ctx(bio);
 }
 
 static void mpath_submit_bio(struct bio *bio)
 {
-	struct mpath_io_state st;
+	gfp_t gfp = (bio->bi_opf & REQ_NOWAIT) ? GFP_NOWAIT : GFP_NOIO;
+	struct mpath_io *io;
 
 	bio = mpath_bio_split_to_limits(bio);
 	if (!bio)
 		return;
-	st.orig = bio;
-	st.head = mpath_bio_disk(bio)->private_data;
-	st.start_time = bio_start_io_acct(bio);
-	st.wait_since = 0;
-	st.last_status = BLK_STS_OK;
-	st.nr_tried = 0;
-	st.retries = 0;
-	st.hold_until = 0;
-	mpath_dispatch(&st, (bio->bi_opf & REQ_NOWAIT) ? GFP_NOWAIT : GFP_NOIO);
+	io = mempool_alloc(&mpath_io_pool, gfp);
+	if (unlikely(!io)) {
+		/* Only a REQ_NOWAIT bio allocates without waiting. */
+		bio_wouldblock_error(bio);
+		return;
+	}
+	io->orig = bio;
+	io->head = mpath_bio_disk(bio)->private_data;
+	io->start_time = bio_start_io_acct(bio);
+	io->cloned = mpath_bio_needs_clone(bio);
+	if (likely(!io->cloned)) {
+		io->end_io = bio->bi_end_io;
+		io->private = bio->bi_private;
+		mpath_bio_save_dev(bio, &io->dev);
+		io->iter = bio->bi_iter;
+		io->opf = bio->bi_opf;
+		io->flags = bio->bi_flags;
+	}
+	io->wait_since = 0;
+	io->last_status = BLK_STS_OK;
+	io->nr_tried = 0;
+	io->retries = 0;
+	io->hold_until = 0;
+	mpath_dispatch(io, gfp);
 }
 
 MPATH_DEFINE_SUBMIT_BIO(mpath_submit_bio);
 
-static void mpath_io_complete(struct mpath_io *io, blk_status_t status)
-{
-	struct mpath_io_state st = io->st;
-
-	bio_put(&io->clone);
-	mpath_end_orig(&st, status);
-}
-
 static void mpath_io_redispatch(struct mpath_io *io)
 {
-	struct mpath_io_state st = io->st;
-
-	/* Free this clone before taking the next from the same pool. */
-	bio_put(&io->clone);
-	mpath_dispatch(&st, GFP_NOIO);
+	mpath_dispatch(io, GFP_NOIO);
 }
 
 /* How long an every-path failure may wait for the ANA helper's word. */
@@ -322,8 +359,8 @@ static u64 mpath_ns_grace(void)
  */
 static void mpath_judge_tried(struct mpath_io *io)
 {
-	struct mpath_io_state *st = &io->st;
-	struct mpath_head *head = st->head;
+	struct mpath_io *st = io;
+	struct mpath_head *head = io->head;
 	bool pending = false, every_path = false, reported = true;
 	u64 now = ktime_get_ns(), since;
 	unsigned int i;
@@ -376,7 +413,7 @@ static void mpath_judge_tried(struct mpath_io *io)
 }
 
 /* Remembers that @io failed on @path with an unclear error; takes its ref. */
-static void mpath_io_tried(struct mpath_io_state *st, struct mpath_path *path,
+static void mpath_io_tried(struct mpath_io *st, struct mpath_path *path,
 			   u64 now)
 {
 	unsigned int i;
@@ -409,16 +446,16 @@ static void mpath_io_tried(struct mpath_io_state *st, struct mpath_path *path,
 static bool mpath_must_hold(const struct mpath_io *io,
 			    const struct mpath_path *path, bool ctrl_live)
 {
-	return mpath_hold_needed(io->st.last_status, ctrl_live, path->fabrics,
-				 op_is_write(bio_op(io->st.orig)),
-				 READ_ONCE(io->st.head->resend_hold) ==
+	return mpath_hold_needed(io->last_status, ctrl_live, path->fabrics,
+				 op_is_write(bio_op(io->orig)),
+				 READ_ONCE(io->head->resend_hold) ==
 				 MPATH_HOLD_TP4129);
 }
 
 /* Holds @io for @path's TP4129 time; one log line per path and episode. */
 static void mpath_hold(struct mpath_io *io, struct mpath_path *path)
 {
-	struct mpath_head *head = io->st.head;
+	struct mpath_head *head = io->head;
 	unsigned int ms = mpath_path_hold_ms(path);
 	unsigned long until = jiffies + msecs_to_jiffies(ms);
 
@@ -432,8 +469,8 @@ static void mpath_hold(struct mpath_io *io, struct mpath_path *path)
 	if (time_after(until, READ_ONCE(path->hold_until)))
 		WRITE_ONCE(path->hold_until, until);
 	atomic64_inc(&head->writes_held);
-	io->st.held_at = jiffies;
-	io->st.hold_until = until ?: 1;
+	io->held_at = jiffies;
+	io->hold_until = until ?: 1;
 	mpath_requeue(io, msecs_to_jiffies(ms) ?: 1);
 }
 
@@ -444,26 +481,26 @@ static void mpath_hold(struct mpath_io *io, struct mpath_path *path)
  */
 static bool mpath_still_held(struct mpath_io *io)
 {
-	struct mpath_head *head = io->st.head;
+	struct mpath_head *head = io->head;
 	unsigned long now = jiffies;
 
-	if (likely(!io->st.hold_until))
+	if (likely(!io->hold_until))
 		return false;
-	if (time_before(now, io->st.hold_until) && READ_ONCE(head->nr_paths)) {
-		mpath_requeue(io, io->st.hold_until - now);
+	if (time_before(now, io->hold_until) && READ_ONCE(head->nr_paths)) {
+		mpath_requeue(io, io->hold_until - now);
 		return true;
 	}
-	atomic64_add(jiffies_to_msecs(now - io->st.held_at), &head->hold_ms);
-	io->st.hold_until = 0;
-	io->st.wait_since = 0;
+	atomic64_add(jiffies_to_msecs(now - io->held_at), &head->hold_ms);
+	io->hold_until = 0;
+	io->wait_since = 0;
 	return false;
 }
 
-/* A clone failed with a status worth judging: see the header comment. */
+/* A bio failed on a path with a status worth judging: see the header. */
 static void mpath_judge_error(struct mpath_io *io)
 {
 	struct mpath_path *path = io->path;
-	blk_status_t status = io->st.last_status;
+	blk_status_t status = io->last_status;
 	enum mpath_err_class class;
 	bool live;
 	u64 now;
@@ -473,11 +510,11 @@ static void mpath_judge_error(struct mpath_io *io)
 	class = mpath_err_class(status, mpath_path_usable(path), live);
 	if (class == MPATH_ERR_RETRY) {
 		percpu_ref_put(&path->ref);
-		if (io->st.retries >= READ_ONCE(mpath_max_retries)) {
+		if (io->retries >= READ_ONCE(mpath_max_retries)) {
 			mpath_io_complete(io, status);
 			return;
 		}
-		io->st.retries++;
+		io->retries++;
 		atomic64_inc(&path->cmd_retries);
 		mpath_requeue(io, MPATH_RETRY_DELAY ?: 1);
 		return;
@@ -485,27 +522,27 @@ static void mpath_judge_error(struct mpath_io *io)
 	if (class == MPATH_ERR_PATH) {
 		mpath_path_fail(path, status);
 		atomic64_inc(&path->failovers);
-		atomic64_inc(&io->st.head->failovers);
+		atomic64_inc(&io->head->failovers);
 		if (mpath_must_hold(io, path, live)) {
 			mpath_hold(io, path);
 			percpu_ref_put(&path->ref);
 			return;
 		}
 		percpu_ref_put(&path->ref);
-		if (!io->st.wait_since)
-			io->st.wait_since = jiffies ?: 1;
+		if (!io->wait_since)
+			io->wait_since = jiffies ?: 1;
 		mpath_io_redispatch(io);
 		return;
 	}
 	atomic64_inc(&path->cmd_errors);
 	now = ktime_get_ns();
 	mpath_path_verify(path, now);
-	mpath_io_tried(&io->st, path, now);
+	mpath_io_tried(io, path, now);
 	mpath_io_redispatch(io);
 }
 
 /*
- * Judges failed clones and sends every waiting bio again: to a path, back
+ * Judges failed bios and sends every waiting bio again: to a path, back
  * to waiting, or to fail.  No allocation here may wait for writeback, which
  * may be waiting for these very bios.
  */
@@ -578,11 +615,29 @@ const struct block_device_operations mpath_fops = {
 
 int mpath_io_init(void)
 {
-	return bioset_init(&mpath_bio_set, BIO_POOL_SIZE,
-			   offsetof(struct mpath_io, clone), 0);
+	int ret;
+
+	mpath_io_cache = KMEM_CACHE(mpath_io, 0);
+	if (!mpath_io_cache)
+		return -ENOMEM;
+	ret = mempool_init_slab_pool(&mpath_io_pool, BIO_POOL_SIZE,
+				     mpath_io_cache);
+	if (ret)
+		goto out_cache;
+	ret = bioset_init(&mpath_bio_set, BIO_POOL_SIZE, 0, 0);
+	if (ret)
+		goto out_pool;
+	return 0;
+out_pool:
+	mempool_exit(&mpath_io_pool);
+out_cache:
+	kmem_cache_destroy(mpath_io_cache);
+	return ret;
 }
 
 void mpath_io_exit(void)
 {
 	bioset_exit(&mpath_bio_set);
+	mempool_exit(&mpath_io_pool);
+	kmem_cache_destroy(mpath_io_cache);
 }

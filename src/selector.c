@@ -152,13 +152,13 @@ struct mpath_path *mpath_select_path(struct mpath_head *head)
 /**
  * mpath_select_untried - a usable path @st has not failed on yet
  * @head: the head
- * @st:  the bio's state, with the paths it failed on
+ * @st:  the bio's context, with the paths it failed on
  *
  * For resending after an unclear error: the preferred tier first, in the
  * set's order.  Caller holds rcu_read_lock().  Return: a path or NULL.
  */
 struct mpath_path *mpath_select_untried(struct mpath_head *head,
-					const struct mpath_io_state *st)
+					const struct mpath_io *st)
 {
 	struct mpath_pathset *ps = rcu_dereference(head->pset);
 	struct mpath_path *path;

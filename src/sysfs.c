@@ -433,60 +433,57 @@ static ssize_t path_ctrl_state_show(struct mpath_path *path, char *buf)
 	return sysfs_emit(buf, "%s\n", path->ctrl_state);
 }
 
-/* Sums one u64 field of the per-CPU statistics. */
-static u64 mpath_path_stat(struct mpath_path *path, size_t offset)
-{
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += *(u64 *)((char *)per_cpu_ptr(path->stats, cpu) + offset);
-	return sum;
-}
+/*
+ * What a path carried: the path disk's own statistics (its
+ * /sys/block/<path>/stat), completed requests and sectors.  nvme_mpath is
+ * the path disk's only user (it holds it exclusively), so they are the
+ * multipath disk's I/O on that path, its verification reads included.
+ */
+#define MPATH_PATH_STAT(path, field)	mpath_bdev_stat((path)->bdev.bdev, field)
 
 static ssize_t path_ios_show(struct mpath_path *path, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", mpath_path_stat(path,
-			  offsetof(struct mpath_path_stats, ios)));
+	return sysfs_emit(buf, "%lu\n",
+			  MPATH_PATH_STAT(path, ios[STAT_READ]) +
+			  MPATH_PATH_STAT(path, ios[STAT_WRITE]) +
+			  MPATH_PATH_STAT(path, ios[STAT_DISCARD]) +
+			  MPATH_PATH_STAT(path, ios[STAT_FLUSH]));
 }
 
 static ssize_t path_sectors_show(struct mpath_path *path, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", mpath_path_stat(path,
-			  offsetof(struct mpath_path_stats, sectors)));
-}
-
-static ssize_t mpath_path_stat_emit(struct mpath_path *path, char *buf,
-				    size_t offset)
-{
-	return sysfs_emit(buf, "%llu\n", mpath_path_stat(path, offset));
+	return sysfs_emit(buf, "%lu\n",
+			  MPATH_PATH_STAT(path, sectors[STAT_READ]) +
+			  MPATH_PATH_STAT(path, sectors[STAT_WRITE]) +
+			  MPATH_PATH_STAT(path, sectors[STAT_DISCARD]));
 }
 
 static ssize_t path_read_ios_show(struct mpath_path *path, char *buf)
 {
-	return mpath_path_stat_emit(path, buf,
-				    offsetof(struct mpath_path_stats, read_ios));
+	return sysfs_emit(buf, "%lu\n", MPATH_PATH_STAT(path, ios[STAT_READ]));
 }
 
 static ssize_t path_write_ios_show(struct mpath_path *path, char *buf)
 {
-	return mpath_path_stat_emit(path, buf,
-				    offsetof(struct mpath_path_stats, write_ios));
+	return sysfs_emit(buf, "%lu\n", MPATH_PATH_STAT(path, ios[STAT_WRITE]));
 }
 
 static ssize_t path_read_bytes_show(struct mpath_path *path, char *buf)
 {
-	return mpath_path_stat_emit(path, buf,
-				    offsetof(struct mpath_path_stats, read_bytes));
+	return sysfs_emit(buf, "%llu\n",
+			  (u64)MPATH_PATH_STAT(path, sectors[STAT_READ]) << SECTOR_SHIFT);
 }
 
 static ssize_t path_write_bytes_show(struct mpath_path *path, char *buf)
 {
-	return mpath_path_stat_emit(path, buf,
-				    offsetof(struct mpath_path_stats, write_bytes));
+	return sysfs_emit(buf, "%llu\n",
+			  (u64)MPATH_PATH_STAT(path, sectors[STAT_WRITE]) << SECTOR_SHIFT);
 }
 
-/* Recent average completion time in microseconds (0: no I/O yet). */
+/*
+ * Recent average completion time in microseconds, measured while the
+ * policy is service-time (it is what that policy weighs); 0 otherwise.
+ */
 static ssize_t path_latency_us_show(struct mpath_path *path, char *buf)
 {
 	return sysfs_emit(buf, "%llu\n",

@@ -38,5 +38,9 @@ for dev in "$raw" "/dev/$MP"; do
 		grep -E '^ +[0-9]' | head -8 | sed "s/^/@@PERF $n dso /"
 	perf report -i "/tmp/$n.data" --no-children --sort symbol --stdio -g none 2>/dev/null |
 		grep -E '^ +[0-9]' | head -${BENCH_TOP:-45} | sed "s/^/@@PERF $n sym /"
+	# inclusive time of the block layer's and the module's functions
+	perf report -i "/tmp/$n.data" --children --sort symbol --stdio -g none 2>/dev/null |
+		grep -E '^ +[0-9]' | grep -E 'mpath|bio|submit|blk_|nvme|io_uring|part_stat|account|percpu' |
+		head -60 | sed "s/^/@@PERF $n incl /"
 done
 pass "profile done"
