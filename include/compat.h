@@ -309,8 +309,31 @@ static inline void mpath_limits_restack(struct gendisk *disk,
 {
 	struct request_queue *q = disk->queue;
 	struct request_queue *bq = bdev_get_queue(bdev);
+	struct queue_limits now = q->limits;
 #ifdef NVME_MPATH_HAVE_QUEUE_LIMITS_UPDATE
-	struct queue_limits lim = queue_limits_start_update(q);
+	struct queue_limits lim;
+#endif
+
+	/*
+	 * A path like the others changes nothing: no update, no freeze (a
+	 * freeze waits for an RCU grace period: with 256 namespaces x 4 paths
+	 * that was seconds at load).
+	 */
+	blk_stack_limits(&now, &bq->limits, 0);
+	if (!bq->limits.max_discard_sectors) {
+		now.max_discard_sectors = 0;
+		now.max_hw_discard_sectors = 0;
+	}
+#ifndef NVME_MPATH_HAVE_QUEUE_LIMITS_UPDATE
+	/* nowait is a queue flag there, not a limit */
+	if (!test_bit(QUEUE_FLAG_NOWAIT, &bq->queue_flags) &&
+	    test_bit(QUEUE_FLAG_NOWAIT, &q->queue_flags))
+		now.max_sectors = 0;	/* differs: update */
+#endif
+	if (!memcmp(&now, &q->limits, sizeof(now)))
+		return;
+#ifdef NVME_MPATH_HAVE_QUEUE_LIMITS_UPDATE
+	lim = queue_limits_start_update(q);
 
 	blk_stack_limits(&lim, &bq->limits, 0);
 	if (!bq->limits.max_discard_sectors)
@@ -408,6 +431,9 @@ static inline struct gendisk *mpath_bio_disk(struct bio *bio)
 #endif
 }
 
+/* A bio's operation and flags: blk_opf_t (6.0+) or unsigned int. */
+#define mpath_opf_t	typeof(((struct bio *)0)->bi_opf)
+
 /* Where a bio was submitted, saved while it goes to a path and restored. */
 struct mpath_bio_dev {
 #ifdef NVME_MPATH_HAVE_BIO_BI_BDEV
@@ -479,7 +505,7 @@ static inline struct bio *mpath_bio_alloc_clone(struct block_device *bdev,
 
 static inline struct bio *mpath_bio_alloc(struct block_device *bdev,
 					  unsigned short nr_vecs,
-					  unsigned int opf, gfp_t gfp)
+					  mpath_opf_t opf, gfp_t gfp)
 {
 #ifdef NVME_MPATH_HAVE_BIO_ALLOC_BDEV
 	return bio_alloc(bdev, nr_vecs, opf, gfp);

@@ -296,8 +296,8 @@ struct mpath_io {
 	void *private;
 	struct mpath_bio_dev dev;
 	struct bvec_iter iter;
-	typeof(((struct bio *)0)->bi_opf) opf;
-	typeof(((struct bio *)0)->bi_flags) flags;
+	mpath_opf_t opf;
+	unsigned short flags;
 
 	/* the error path (io.c) */
 	struct list_head node;		/* head->requeue_list */
@@ -332,7 +332,8 @@ void mpath_discovery_stop(void);
 extern struct mutex mpath_mutex;
 extern struct list_head mpath_subsystems;
 void mpath_handle_add(struct device *disk_dev, struct mpath_ident *id);
-void mpath_handle_remove(struct device *disk_dev);
+void mpath_handle_remove(struct device *disk_dev, struct list_head *release);
+void mpath_handle_remove_done(struct list_head *release);
 void mpath_schedule_update(void);
 void mpath_head_free(struct mpath_head *head);
 bool mpath_head_open(struct gendisk *disk);
@@ -353,6 +354,7 @@ struct mpath_path *mpath_path_create(struct mpath_head *head,
 int mpath_path_attach(struct mpath_path *path);
 void mpath_path_detach(struct mpath_path *path);
 void mpath_path_destroy(struct mpath_path *path);
+void mpath_paths_release(struct list_head *paths);
 void mpath_path_free(struct mpath_path *path);
 void mpath_path_fail(struct mpath_path *path, blk_status_t status);
 bool mpath_ana_usable(unsigned int state);

@@ -33,12 +33,20 @@ static DEFINE_SPINLOCK(mpath_events_lock);
 static struct work_struct mpath_event_work;
 static const struct device_type *mpath_disk_type;
 static bool mpath_native_warned;
+static bool mpath_unloading;
 
 static struct class_interface mpath_intf;
 
+/*
+ * A run of removals is handled under one hold of mpath_mutex and its paths
+ * released together (mpath_handle_remove_done()): one grace period for a
+ * whole controller's namespaces.
+ */
 static void mpath_event_fn(struct work_struct *work)
 {
 	struct mpath_event *ev;
+	LIST_HEAD(release);
+	bool locked = false;
 
 	for (;;) {
 		spin_lock(&mpath_events_lock);
@@ -47,12 +55,22 @@ static void mpath_event_fn(struct work_struct *work)
 		if (ev)
 			list_del(&ev->node);
 		spin_unlock(&mpath_events_lock);
-		if (!ev)
-			break;
-		if (ev->type == MPATH_EV_ADD)
+		if (ev && ev->type == MPATH_EV_REMOVE) {
+			if (!locked) {
+				mutex_lock(&mpath_mutex);
+				locked = true;
+			}
+			mpath_handle_remove(ev->dev, &release);
+		} else {
+			if (locked) {
+				mpath_handle_remove_done(&release);
+				mutex_unlock(&mpath_mutex);
+				locked = false;
+			}
+			if (!ev)
+				break;
 			mpath_handle_add(ev->dev, &ev->id);
-		else
-			mpath_handle_remove(ev->dev);
+		}
 		put_device(ev->dev);
 		kfree(ev);
 	}
@@ -114,7 +132,8 @@ static void mpath_remove_dev(MPATH_INTF_ARGS)
 {
 	struct mpath_event *ev;
 
-	if (!mpath_is_nvme_ns_disk(dev))
+	/* Unloading: the teardown releases every path at once. */
+	if (READ_ONCE(mpath_unloading) || !mpath_is_nvme_ns_disk(dev))
 		return;
 	/*
 	 * GFP_NOIO: the disk being removed may be what memory reclaim would
@@ -154,14 +173,15 @@ int mpath_discovery_start(void)
 }
 
 /*
- * Stops watching.  Unregistering reports every present device as removed;
- * handling those events (and any still queued) releases the paths, and the
- * teardown that follows removes whatever is left.
+ * Stops watching.  Unregistering reports every present device as removed:
+ * those reports are not queued (the teardown that follows releases every
+ * path in one batch); events still queued are handled first.
  */
 void mpath_discovery_stop(void)
 {
 	struct mpath_event *ev, *tmp;
 
+	WRITE_ONCE(mpath_unloading, true);
 	class_interface_unregister(&mpath_intf);
 	flush_work(&mpath_event_work);
 	list_for_each_entry_safe(ev, tmp, &mpath_events, node) {

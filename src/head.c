@@ -161,24 +161,30 @@ static void mpath_cand_free(struct mpath_cand *c)
 	kfree(c);
 }
 
-/* Publishes a path set without @path and releases it. */
+/*
+ * Publishes a path set without @path and queues it on @release, for
+ * mpath_paths_release().
+ */
 static void mpath_head_drop_path(struct mpath_head *head,
-				 struct mpath_path *path)
+				 struct mpath_path *path,
+				 struct list_head *release)
 {
 	lockdep_assert_held(&mpath_mutex);
 	set_bit(MPATH_PATH_REMOVED, &path->flags);
 	list_del(&path->node);
 	head->nr_paths--;
 	mpath_pathset_rebuild(head);
-	mpath_path_destroy(path);
+	list_add_tail(&path->node, release);
 }
 
 /*
- * Tears a head down.  Its disk is unopened, or the module is going away
- * (then nothing can have it open).  The head itself is freed by the disk's
- * ->free_disk once the last reference to the disk is gone.
+ * First half of a head's teardown: no new opener, its disk deleted (the
+ * paths still serve what is in flight), and its paths unpublished and
+ * queued on @release.  Its disk is unopened, or the module is going away
+ * (then nothing can have it open).
  */
-static void mpath_head_destroy(struct mpath_head *head)
+static void mpath_head_unpublish(struct mpath_head *head,
+				 struct list_head *release)
 {
 	struct mpath_path *path, *tmp;
 
@@ -194,11 +200,32 @@ static void mpath_head_destroy(struct mpath_head *head)
 		mpath_sysfs_del_head(head);
 		del_gendisk(head->disk);
 	}
-	list_for_each_entry_safe(path, tmp, &head->paths, node)
-		mpath_head_drop_path(head, path);
-	/* No path left: whatever still waits fails now. */
+	list_for_each_entry_safe(path, tmp, &head->paths, node) {
+		set_bit(MPATH_PATH_REMOVED, &path->flags);
+		list_move_tail(&path->node, release);
+	}
+	head->nr_paths = 0;
+	mpath_pathset_rebuild(head);
+}
+
+/*
+ * Second half, once its paths are released: whatever still waits fails
+ * now.  The head itself is freed by the disk's ->free_disk once the last
+ * reference to the disk is gone.
+ */
+static void mpath_head_finish(struct mpath_head *head)
+{
 	mpath_flush_requeue(head);
 	mpath_put_disk(head->disk, mpath_free_disk);
+}
+
+static void mpath_head_destroy(struct mpath_head *head)
+{
+	LIST_HEAD(release);
+
+	mpath_head_unpublish(head, &release);
+	mpath_paths_release(&release);
+	mpath_head_finish(head);
 }
 
 /* Adds a claimed path to a head whose disk is live. */
@@ -333,7 +360,7 @@ static bool mpath_head_create(const struct mpath_ident *id,
 {
 	struct mpath_subsys *subsys;
 	struct mpath_head *head;
-	struct mpath_path *path, *ptmp;
+	struct mpath_path *path;
 	struct mpath_cand *c, *ctmp;
 	struct mpath_limits ml;
 	struct gendisk *disk;
@@ -437,10 +464,7 @@ out_put_disk:
 	disk->private_data = NULL;
 	mpath_put_disk(disk, NULL);
 out_release:
-	list_for_each_entry_safe(path, ptmp, &claimed, node) {
-		list_del(&path->node);
-		mpath_path_destroy(path);
-	}
+	mpath_paths_release(&claimed);
 	mpath_head_free(head);
 	return false;
 }
@@ -454,12 +478,12 @@ static bool mpath_disk_wait_added(struct gendisk *disk)
 {
 	int i;
 
-	for (i = 0; i < 250; i++) {
+	for (i = 0; i < 2500; i++) {
 		if (mpath_disk_dead(disk))
 			return false;
 		if (mpath_disk_added(disk))
 			return true;
-		msleep(20);
+		usleep_range(1000, 2000);
 	}
 	pr_warn("%s: not fully added after 5 s: left alone\n", disk->disk_name);
 	return false;
@@ -524,39 +548,64 @@ out:
 /**
  * mpath_handle_remove - a namespace disk is going away
  * @dev: its device (referenced by the caller)
+ * @release: where its path goes, for mpath_handle_remove_done()
+ *
+ * Removals come in batches (a controller lost takes all its namespaces):
+ * each path is unpublished here, and the batch released at once, with
+ * mpath_mutex held from the first to the release (nothing may tear down a
+ * head whose paths wait on @release).
  */
-void mpath_handle_remove(struct device *dev)
+void mpath_handle_remove(struct device *dev, struct list_head *release)
 {
 	struct mpath_head *head;
 	struct mpath_path *path;
 	struct mpath_cand *c;
 
-	mutex_lock(&mpath_mutex);
+	lockdep_assert_held(&mpath_mutex);
 	list_for_each_entry(c, &mpath_candidates, node) {
 		if (c->dev == dev) {
 			mpath_cand_free(c);
-			goto out;
+			return;
 		}
 	}
 	path = mpath_find_path(dev_to_disk(dev), &head);
 	if (!path)
-		goto out;
+		return;
 	pr_info("%s: path %s (%s) removed\n", head->disk->disk_name,
 		path->name, path->ctrl_name);
 	set_bit(MPATH_PATH_REMOVED, &path->flags);
 	mpath_path_report(path, "path-removed");
-	mpath_head_drop_path(head, path);
-	if (head->nr_paths)
-		goto out;
-	if (atomic_read(&head->openers)) {
+	mpath_head_drop_path(head, path, release);
+	if (!head->nr_paths && atomic_read(&head->openers))
 		pr_warn("%s: last path gone; the disk stays while it is open and fails I/O until a path returns\n",
 			head->disk->disk_name);
-		mpath_kick_requeue(head);
-	} else {
-		mpath_head_destroy(head);
+}
+
+/**
+ * mpath_handle_remove_done - release the paths of a batch of removals
+ * @release: the paths mpath_handle_remove() queued
+ *
+ * Then a disk left without paths goes, unless it is open.
+ */
+void mpath_handle_remove_done(struct list_head *release)
+{
+	struct mpath_subsys *s;
+	struct mpath_head *head, *tmp;
+
+	lockdep_assert_held(&mpath_mutex);
+	if (list_empty(release))
+		return;
+	mpath_paths_release(release);
+	list_for_each_entry(s, &mpath_subsystems, node) {
+		list_for_each_entry_safe(head, tmp, &s->heads, node) {
+			if (head->nr_paths)
+				continue;
+			if (atomic_read(&head->openers))
+				mpath_kick_requeue(head);
+			else
+				mpath_head_destroy(head);
+		}
 	}
-out:
-	mutex_unlock(&mpath_mutex);
 }
 
 /* Republishes a stale path set and announces the paths that changed state. */
@@ -605,12 +654,24 @@ void mpath_teardown_all(void)
 	struct mpath_subsys *s, *stmp;
 	struct mpath_head *head, *gtmp;
 	struct mpath_cand *c, *ctmp;
+	LIST_HEAD(heads);
+	LIST_HEAD(release);
 
 	cancel_work_sync(&mpath_update_work);
 	mutex_lock(&mpath_mutex);
+	/* Every disk deleted, then every path released in one batch. */
 	list_for_each_entry_safe(s, stmp, &mpath_subsystems, node) {
-		list_for_each_entry_safe(head, gtmp, &s->heads, node)
-			mpath_head_destroy(head);
+		list_for_each_entry_safe(head, gtmp, &s->heads, node) {
+			mpath_head_unpublish(head, &release);
+			list_add_tail(&head->node, &heads);
+		}
+	}
+	mpath_paths_release(&release);
+	list_for_each_entry_safe(head, gtmp, &heads, node) {
+		list_del(&head->node);
+		mpath_head_finish(head);
+	}
+	list_for_each_entry_safe(s, stmp, &mpath_subsystems, node) {
 		list_del(&s->node);
 		ida_free(&mpath_subsys_ida, s->instance);
 		kfree(s);
