@@ -13,16 +13,17 @@
 # (-icount): the guest's clock follows the work it does, not the host's
 # load, so the ratios hold still (spread 0-5% between rounds).
 # The multipath disk must reach MIN_RATIO of the path's IOPS at both
-# depths (the median of the per-round ratios).  Measured on the code this
-# case was tightened for: 6.12 0.95-0.96 (QD1) and 0.90-0.92 (QD32); the
-# re-targeting I/O path replaced one that cloned each bio (0.90 / 0.84).
+# depths (the median of the per-round ratios).  Measured on 6.12 when this
+# case was tightened (2026-12-01): QD1 0.976, QD32 0.969, dm-linear 0.965
+# and 0.961, round-to-round spread 0-2%.  NVMe/TCP's own cost dilutes the
+# layer's here; tests/bench (nvme-loop) shows it plainer.
 #@ topology: none
 #@ timeout: 400
 #@ qemu: -icount shift=3,sleep=on
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/mpath.sh"
 . "$(dirname "$0")/../lib/bench.sh"
-MIN_RATIO=${MIN_RATIO:-0.88}
+MIN_RATIO=${MIN_RATIO:-0.92}
 
 # dm-linear first, so that NSID 2's path is dm's and not nvme_mpath's
 tcp_target_setup ports=4420,4421 ns=2 size=1024 mem=0 > /dev/null
