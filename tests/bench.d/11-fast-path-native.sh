@@ -6,6 +6,9 @@
 # against a raw path / null_blk there.
 #@ topology: none
 #@ qemu: -icount shift=3,sleep=on
+# 6.1 and 5.10 hang bringing up a second vCPU under -icount (QEMU 7.2)
+#@ qemu-6.1: -smp 1
+#@ qemu-5.10: -smp 1
 #@ timeout: 1500
 #@ cmdline: nvme_core.multipath=Y
 . "$(dirname "$0")/../lib/guest.sh"

@@ -14,42 +14,6 @@
 . "$(dirname "$0")/../lib/mpath.sh"
 . "$(dirname "$0")/../lib/bench.sh"
 N=${BENCH_SCALE_NS:-256} P=${BENCH_SCALE_PATHS:-4}
-NQN=nqn.2026-12.io.nvme-mpath:scale
-
-scale_target() {
-	local i p
-	modprobe null_blk nr_devices="$N" gb=1 || fail "modprobe null_blk nr_devices=$N"
-	modprobe nvmet; modprobe nvmet-tcp; modprobe nvme-tcp
-	local sub=$NVMET/subsystems/$NQN
-	mkdir "$sub" && echo 1 > "$sub/attr_allow_any_host" || fail "no nvmet subsystem"
-	for ((i = 0; i < N; i++)); do
-		mkdir "$sub/namespaces/$((i + 1))"
-		echo "/dev/nullb$i" > "$sub/namespaces/$((i + 1))/device_path"
-		echo 1 > "$sub/namespaces/$((i + 1))/enable" || fail "namespace $((i + 1))"
-	done
-	for ((p = 0; p < P; p++)); do
-		mkdir "$NVMET/ports/$((p + 1))"
-		echo tcp > "$NVMET/ports/$((p + 1))/addr_trtype"
-		echo ipv4 > "$NVMET/ports/$((p + 1))/addr_adrfam"
-		echo 127.0.0.1 > "$NVMET/ports/$((p + 1))/addr_traddr"
-		echo $((4420 + p)) > "$NVMET/ports/$((p + 1))/addr_trsvcid"
-		ln -s "$sub" "$NVMET/ports/$((p + 1))/subsystems/$NQN"
-	done
-	log "target: $N namespaces on $P ports"
-}
-scale_connect() {
-	local p fd
-	for ((p = 0; p < P; p++)); do
-		exec {fd}<>/dev/nvme-fabrics || fail "no /dev/nvme-fabrics"
-		echo "transport=tcp,traddr=127.0.0.1,trsvcid=$((4420 + p)),nqn=$NQN,hostnqn=$TCP_HOSTNQN,hostid=$TCP_HOSTID,ctrl_loss_tmo=60,reconnect_delay=1" >&$fd ||
-			fail "connect to port $((4420 + p)) refused"
-		read -r _ <&$fd
-		exec {fd}>&-
-	done
-}
-# namespace disks of the scale subsystem
-path_disks() { grep -l -x "$NQN" /sys/block/nvme*n*/device/subsysnqn 2>/dev/null | wc -l; }
-_paths_ge() { [ "$(path_disks)" -ge "$1" ]; }
 # multipath disks with K paths: every disk there and N x K path links in all
 # (two processes per poll: polling must not load the guest it measures)
 mp_complete() {
@@ -91,7 +55,7 @@ echo "@@SCALE slab_kib_per_disk $(( (s1 - s0) / N )) slab_kib_total $((s1 - s0))
 log "nvme_mpath: $N disks x $P paths in $((t1 - t0)) ms; slab +$((s1 - s0)) KiB"
 
 # one controller lost and back: N paths go, N come
-c=$(for x in /sys/class/nvme/nvme*; do [ "$(cat "$x/subsysnqn")" = "$NQN" ] && case $(cat "$x/address") in *trsvcid=4420*) basename "$x";; esac; done | head -1)
+c=$(for x in /sys/class/nvme/nvme*; do [ "$(cat "$x/subsysnqn")" = "$SCALE_NQN" ] && case $(cat "$x/address") in *trsvcid=4420*) basename "$x";; esac; done | head -1)
 t0=$(bench_now_ms)
 echo 1 > "/sys/class/nvme/$c/delete_controller"
 wait_for 300 _mp_complete_eq $((P - 1)) "$N" || fail "disks did not drop to $((P - 1)) paths"
@@ -100,7 +64,7 @@ echo "@@SCALE ctrl_delete_to_paths_gone_ms $((t1 - t0))"
 t0=$(bench_now_ms)
 fd=
 exec {fd}<>/dev/nvme-fabrics
-echo "transport=tcp,traddr=127.0.0.1,trsvcid=4420,nqn=$NQN,hostnqn=$TCP_HOSTNQN,hostid=$TCP_HOSTID" >&$fd
+echo "transport=tcp,traddr=127.0.0.1,trsvcid=4420,nqn=$SCALE_NQN,hostnqn=$TCP_HOSTNQN,hostid=$TCP_HOSTID" >&$fd
 read -r _ <&$fd; exec {fd}>&-
 wait_for 600 _mp_complete_eq "$P" "$N" || fail "disks did not get $P paths back"
 t1=$(bench_now_ms)

@@ -179,3 +179,44 @@ bench_table() {
 bench_slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 # bench_now_ms: monotonic-enough wall clock in ms
 bench_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+SCALE_NQN=nqn.2026-12.io.nvme-mpath:scale
+
+# ---- scale (20-scale, 21-scale-native) ----------------------------------
+# scale_target: an nvmet subsystem with N namespaces (null_blk) on P TCP
+# ports; scale_connect: one host controller per port; path_disks: namespace
+# disks of that subsystem (N and P: BENCH_SCALE_NS, BENCH_SCALE_PATHS)
+scale_target() {
+	local i p
+	modprobe null_blk nr_devices="$N" gb=1 || fail "modprobe null_blk nr_devices=$N"
+	modprobe nvmet; modprobe nvmet-tcp; modprobe nvme-tcp
+	local sub=$NVMET/subsystems/$SCALE_NQN
+	mkdir "$sub" && echo 1 > "$sub/attr_allow_any_host" || fail "no nvmet subsystem"
+	for ((i = 0; i < N; i++)); do
+		mkdir "$sub/namespaces/$((i + 1))"
+		echo "/dev/nullb$i" > "$sub/namespaces/$((i + 1))/device_path"
+		echo 1 > "$sub/namespaces/$((i + 1))/enable" || fail "namespace $((i + 1))"
+	done
+	for ((p = 0; p < P; p++)); do
+		mkdir "$NVMET/ports/$((p + 1))"
+		echo tcp > "$NVMET/ports/$((p + 1))/addr_trtype"
+		echo ipv4 > "$NVMET/ports/$((p + 1))/addr_adrfam"
+		echo 127.0.0.1 > "$NVMET/ports/$((p + 1))/addr_traddr"
+		echo $((4420 + p)) > "$NVMET/ports/$((p + 1))/addr_trsvcid"
+		ln -s "$sub" "$NVMET/ports/$((p + 1))/subsystems/$SCALE_NQN"
+	done
+	log "target: $N namespaces on $P ports"
+}
+scale_connect() {
+	local p fd
+	for ((p = 0; p < P; p++)); do
+		exec {fd}<>/dev/nvme-fabrics || fail "no /dev/nvme-fabrics"
+		echo "transport=tcp,traddr=127.0.0.1,trsvcid=$((4420 + p)),nqn=$SCALE_NQN,hostnqn=$TCP_HOSTNQN,hostid=$TCP_HOSTID,ctrl_loss_tmo=60,reconnect_delay=1" >&$fd ||
+			fail "connect to port $((4420 + p)) refused"
+		read -r _ <&$fd
+		exec {fd}>&-
+	done
+}
+# namespace disks of the scale subsystem
+path_disks() { grep -l -x "$SCALE_NQN" /sys/block/nvme*n*/device/subsysnqn 2>/dev/null | wc -l; }
+_paths_ge() { [ "$(path_disks)" -ge "$1" ]; }

@@ -182,13 +182,16 @@ rig_topology() {
 	esac
 }
 
-# Fill QARGS with the case's devices; @IMG:name:size@ becomes a sparse raw
+# Fill QARGS with the case's devices and "#@ qemu:" arguments, then those of
+# "#@ qemu-<line>:" for the kernel line being run (later ones win in QEMU,
+# e.g. -smp); @IMG:name:size@ becomes a sparse raw
 # image IMGDIR/name.img (created once per guest, same name = same image).
 rig_qemu_args() {
 	local casefile=$1 imgdir=$2 topo lines word name size img
 	QARGS=()
 	topo=$(rig_case_header "$casefile" topology)
-	lines=$( { rig_topology "$topo" && rig_case_header "$casefile" qemu; } ) || return 1
+	lines=$( { rig_topology "$topo" && rig_case_header "$casefile" qemu &&
+		rig_case_header "$casefile" "qemu-${RIG_LINE:-}"; } ) || return 1
 	for word in $lines; do
 		while [[ $word =~ @IMG:([A-Za-z0-9_.-]+):([0-9]+[KMG]?)@ ]]; do
 			name=${BASH_REMATCH[1]} size=${BASH_REMATCH[2]}
