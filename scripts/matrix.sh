@@ -145,8 +145,15 @@ fetch_debs() {
 		 awk '$1 == "Package:" { p = $2 } $1 == "Version:" { print p, $2 }')
 	[ ${#all[@]} -eq $# ] || { log "not all of $* are in the archive"; return 1; }
 	if [ ${#missing[@]} -gt 0 ]; then
-		(cd "$CACHE/debs" && apt-get "${APT_OPTS[@]}" -qq download "${missing[@]}") >&2 ||
-			{ log "apt-get download ${missing[*]} failed"; return 1; }
+		# a mirror may fail a large download once (seen: linux-source-7.2
+		# in a CI run): three tries
+		local try
+		for try in 1 2 3; do
+			(cd "$CACHE/debs" && apt-get "${APT_OPTS[@]}" -qq download "${missing[@]}") >&2 && break
+			log "apt-get download ${missing[*]} failed (try $try of 3)"
+			[ $try = 3 ] && return 1
+			sleep 10
+		done
 	fi
 	for p in "${all[@]}"; do
 		deb=$(ls "$CACHE/debs/${p% *}_${p#* }_"*.deb 2>/dev/null | head -1 || true)

@@ -159,9 +159,9 @@ static void mpath_account_latency(struct mpath_path *path, u64 start_ns)
 
 /*
  * The bio sent to a path completed (any context).  A re-targeted bio gets
- * its own fields back first; one to be sent again also its iterator, flags
- * and remaining count as they were when it was submitted (the path
- * advanced them), and no status.
+ * its own fields back first, flags included; one to be sent again also its
+ * iterator and remaining count as they were when it was submitted (the
+ * path advanced them), and no status.
  */
 static void mpath_io_end(struct bio *bio)
 {
@@ -176,6 +176,8 @@ static void mpath_io_end(struct bio *bio)
 		bio->bi_end_io = io->end_io;
 		bio->bi_private = io->private;
 		bio->bi_opf = io->opf;
+		/* the path's marks (remapped, throttled, QoS) are not the submitter's */
+		bio->bi_flags = io->flags;
 		mpath_bio_restore_dev(bio, &io->dev);
 	} else {
 		bio_put(bio);
@@ -188,7 +190,6 @@ static void mpath_io_end(struct bio *bio)
 	}
 	if (!io->cloned) {
 		bio->bi_iter = io->iter;
-		bio->bi_flags = io->flags;
 		atomic_set(&bio->__bi_remaining, 1);
 		bio->bi_status = BLK_STS_OK;
 	}

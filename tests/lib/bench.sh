@@ -64,6 +64,7 @@ bench_run() {
 			log "bench: $spec cannot run here"; fi
 	done
 	n=${#devs[@]}
+	[ "$n" -gt 0 ] || { log "bench: nothing here can run ${all[*]}"; return 0; }
 	for job in $BENCH_JOBS; do
 		nj=1
 		case $job in
