@@ -19,6 +19,7 @@
 RIG_TESTS=${RIG_TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 RIG_REPO=${RIG_REPO:-$(cd "$RIG_TESTS/.." && pwd)}
 RIG_SRC=${RIG_SRC:-$RIG_REPO}            # where the module's Makefile is
+RIG_TOOLS_SRC=${RIG_TOOLS_SRC:-$RIG_SRC}  # where tools/ is built from
 RIG_CACHE=${RIG_CACHE:-$RIG_TESTS/.cache}
 RIG_MEM=${RIG_MEM:-1536}
 RIG_SMP=${RIG_SMP:-2}
@@ -150,12 +151,12 @@ rig_module_build() {
 rig_tools_build() {
 	local log=${1:-/dev/null}
 	RIG_ANA_TOOL=
-	if [ ! -e "$RIG_SRC/tools/Makefile" ]; then
-		echo "no $RIG_SRC/tools/Makefile: nvme-mpath-ana not built" > "$log"
+	if [ ! -e "$RIG_TOOLS_SRC/tools/Makefile" ]; then
+		echo "no $RIG_TOOLS_SRC/tools/Makefile: nvme-mpath-ana not built" > "$log"
 		return 0
 	fi
-	rig_locked tools-build make -C "$RIG_SRC/tools" > "$log" 2>&1 || return 1
-	RIG_ANA_TOOL=$RIG_SRC/tools/nvme-mpath-ana
+	rig_locked tools-build make -C "$RIG_TOOLS_SRC/tools" > "$log" 2>&1 || return 1
+	RIG_ANA_TOOL=$RIG_TOOLS_SRC/tools/nvme-mpath-ana
 	[ -x "$RIG_ANA_TOOL" ] || { echo "make succeeded but $RIG_ANA_TOOL is missing" >> "$log"; RIG_ANA_TOOL=; return 1; }
 }
 
