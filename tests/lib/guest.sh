@@ -22,6 +22,7 @@
 #              tcp_target_teardown        (TCP_NQN, TCP_PORTS, TCP_CTRL[PORT], TCP_NS_DEVS)
 #   fio        fio_verify_start DEV RUNTIME [fio args] | fio_verify_wait | fio_verify DEV RUNTIME
 #   ana        $ANA_HELPER: path of the built nvme-mpath-ana in the guest
+#   admin      $MPATH_TOOL: path of the built nvme-mpath (admin command) in the guest
 #   module     mpath_load [params] | mpath_unload | mp_disks | mp_wait_disk NAME [TIMEOUT] | mp_wait_any [TIMEOUT] |
 #              mp_slaves MP | mp_wait_slaves MP COUNT [TIMEOUT]
 
@@ -380,6 +381,8 @@ fio_verify() {
 
 # ---- nvme-mpath-ana (userspace ANA helper, built by tests/run) ---------------
 ANA_HELPER=/mnt/rig/nvme-mpath-ana
+# the admin command (tools/nvme-mpath: list, fail-path, stats, ...)
+MPATH_TOOL=/mnt/rig/nvme-mpath
 
 # ---- nvme_mpath module ------------------------------------------------------
 # mpath_load [params]: insmod the nvme_mpath.ko built for this kernel

@@ -7,14 +7,16 @@
 #                             sets KINITRD
 #   rig_module_build          make -C $RIG_SRC KVER=$KVER, sets KMODULE
 #                             (path of nvme_mpath.ko, empty if not built)
-#   rig_tools_build           make -C $RIG_SRC/tools (nvme-mpath-ana), sets
-#                             RIG_ANA_TOOL (empty if not built)
+#   rig_tools_build           make -C $RIG_TOOLS_SRC/tools (nvme-mpath-ana,
+#                             nvme-mpath), sets RIG_ANA_TOOL and RIG_MPATH_TOOL
+#                             (empty if not built)
 #   rig_case_header FILE KEY  prints the values of "#@ KEY: value" lines
 #   rig_qemu_args CASEFILE IMGDIR  expands the case's topology/qemu header
 #                             into QEMU device arguments (array QARGS)
 #   rig_cmdline CASEFILE      prints the guest kernel command line
 #   rig_stage DIR CASEFILE TOKEN  fills the per-guest stage folder (9p "rig"):
-#                             case, lib/*.sh, nvme_mpath.ko, nvme-mpath-ana
+#                             case, lib/*.sh, nvme_mpath.ko, nvme-mpath-ana,
+#                             nvme-mpath
 
 RIG_TESTS=${RIG_TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 RIG_REPO=${RIG_REPO:-$(cd "$RIG_TESTS/.." && pwd)}
@@ -145,19 +147,22 @@ rig_module_build() {
 	[ -e "$KMODULE" ] || { echo "make succeeded but $KMODULE is missing" >> "$log"; KMODULE=; return 1; }
 }
 
-# Build the userspace tools (tools/nvme-mpath-ana; kernel-independent, once
-# per run). Returns 1 if the build failed; 0 with empty RIG_ANA_TOOL when the
+# Build the userspace tools (tools/nvme-mpath-ana, tools/nvme-mpath;
+# kernel-independent, once per run). Returns 1 if the build failed; 0 with
+# empty RIG_ANA_TOOL and RIG_MPATH_TOOL when the
 # source tree has no tools/. Build output -> $1 (log).
 rig_tools_build() {
 	local log=${1:-/dev/null}
-	RIG_ANA_TOOL=
+	RIG_ANA_TOOL= RIG_MPATH_TOOL=
 	if [ ! -e "$RIG_TOOLS_SRC/tools/Makefile" ]; then
 		echo "no $RIG_TOOLS_SRC/tools/Makefile: nvme-mpath-ana not built" > "$log"
 		return 0
 	fi
 	rig_locked tools-build make -C "$RIG_TOOLS_SRC/tools" > "$log" 2>&1 || return 1
 	RIG_ANA_TOOL=$RIG_TOOLS_SRC/tools/nvme-mpath-ana
+	RIG_MPATH_TOOL=$RIG_TOOLS_SRC/tools/nvme-mpath
 	[ -x "$RIG_ANA_TOOL" ] || { echo "make succeeded but $RIG_ANA_TOOL is missing" >> "$log"; RIG_ANA_TOOL=; return 1; }
+	[ -x "$RIG_MPATH_TOOL" ] || { echo "make succeeded but $RIG_MPATH_TOOL is missing" >> "$log"; RIG_MPATH_TOOL=; return 1; }
 }
 
 # "#@ key: value" header lines of a case (all of them, one per line).
@@ -231,6 +236,8 @@ rig_stage() {
 	if [ -n "$KMODULE" ]; then cp "$KMODULE" "$dir/nvme_mpath.ko"; fi
 	# the guest finds it at /mnt/rig/nvme-mpath-ana (ANA_HELPER in guest.sh)
 	if [ -n "${RIG_ANA_TOOL:-}" ]; then cp "$RIG_ANA_TOOL" "$dir/nvme-mpath-ana"; fi
+	# and the admin command at /mnt/rig/nvme-mpath (MPATH_TOOL in guest.sh)
+	if [ -n "${RIG_MPATH_TOOL:-}" ]; then cp "$RIG_MPATH_TOOL" "$dir/nvme-mpath"; fi
 	# udev rules, helpers, units of the packages (060-udev-rules)
 	if [ -d "$RIG_REPO/packaging" ]; then cp -a "$RIG_REPO/packaging" "$dir/"; fi
 	cat > "$dir/rig.env" <<-EOT
