@@ -90,6 +90,7 @@ enum mpath_path_state {
 	MPATH_PS_INACCESSIBLE,
 	MPATH_PS_PERSISTENT_LOSS,
 	MPATH_PS_CHANGE,
+	MPATH_PS_DISABLED,
 	MPATH_PS_NR,
 };
 
@@ -125,6 +126,7 @@ enum {
 	MPATH_PATH_CTRL_DOWN,	/* its controller is not live */
 	MPATH_PATH_REMOVED,	/* its disk is going away */
 	MPATH_PATH_PROBING,	/* a check read is in flight */
+	MPATH_PATH_DISABLED,	/* an administrator took it out of use */
 };
 
 /*
@@ -186,6 +188,8 @@ struct mpath_path {
 	u8 ana_state;			/* enum mpath_ana_state */
 	u8 anatt;			/* controller's ANATT, seconds; 0: unknown */
 	u32 ana_group;			/* 0: unknown */
+	atomic_t ana_changes;		/* ANA state changes told of */
+	u64 ana_change_ms;		/* boottime ms of the last; 0: none */
 	u8 reported;			/* enum mpath_path_state last announced */
 	bool holder_linked;		/* bd_link_disk_holder() done */
 	bool fabrics;			/* tcp, rdma, fc: a lost association */
@@ -371,6 +375,7 @@ u64 mpath_path_latency(struct mpath_path *path, bool recent_only);
 const char *mpath_ana_state_name(unsigned int state);
 int mpath_ana_state_parse(const char *buf);
 void mpath_path_set_ana(struct mpath_path *path, u8 state);
+int mpath_path_set_disabled(struct mpath_path *path, bool disable);
 void mpath_path_report(struct mpath_path *path, const char *event);
 
 /* selector.c */

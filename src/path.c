@@ -75,7 +75,8 @@ bool mpath_path_usable(const struct mpath_path *path)
 {
 	return !(READ_ONCE(path->flags) & (BIT(MPATH_PATH_FAILED) |
 					   BIT(MPATH_PATH_CTRL_DOWN) |
-					   BIT(MPATH_PATH_REMOVED))) &&
+					   BIT(MPATH_PATH_REMOVED) |
+					   BIT(MPATH_PATH_DISABLED))) &&
 	       mpath_ana_usable(READ_ONCE(path->ana_state));
 }
 
@@ -87,6 +88,7 @@ const char * const mpath_path_state_names[MPATH_PS_NR] = {
 	[MPATH_PS_INACCESSIBLE] = "inaccessible",
 	[MPATH_PS_PERSISTENT_LOSS] = "persistent-loss",
 	[MPATH_PS_CHANGE] = "change",
+	[MPATH_PS_DISABLED] = "disabled",
 };
 
 /* The most telling reason a path is not used, or usable. */
@@ -98,6 +100,8 @@ enum mpath_path_state mpath_path_state(const struct mpath_path *path)
 		return MPATH_PS_REMOVED;
 	if (flags & BIT(MPATH_PATH_CTRL_DOWN))
 		return MPATH_PS_CTRL_DOWN;
+	if (flags & BIT(MPATH_PATH_DISABLED))
+		return MPATH_PS_DISABLED;
 	switch (READ_ONCE(path->ana_state)) {
 	case MPATH_ANA_INACCESSIBLE:
 		return MPATH_PS_INACCESSIBLE;
@@ -168,6 +172,9 @@ void mpath_path_set_ana(struct mpath_path *path, u8 state)
 		return;
 	}
 	WRITE_ONCE(path->ana_state, state);
+	atomic_inc(&path->ana_changes);
+	WRITE_ONCE(path->ana_change_ms,
+		   div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC) ?: 1);
 	/* A failed probe from before the change says nothing about now. */
 	WRITE_ONCE(path->probe_fail_ns, 0);
 	pr_info_ratelimited("%s: path %s (%s): ANA state %s -> %s\n",
@@ -182,6 +189,61 @@ void mpath_path_set_ana(struct mpath_path *path, u8 state)
 	}
 	set_bit(MPATH_HEAD_STALE, &path->head->flags);
 	mpath_schedule_update();
+}
+
+/* Serialises administrators' enable/disable writes (not the I/O path). */
+static DEFINE_MUTEX(mpath_admin_mutex);
+
+/**
+ * mpath_path_set_disabled - an administrator takes @path out of use or back
+ * @path:    the path
+ * @disable: true to stop sending I/O to it, false to use it again
+ *
+ * Process context (sysfs).  A disabled path gets no new bio; bios in flight
+ * on it complete there.  The checker never enables it again.  Disabling
+ * the last usable path of the disk is refused: planned maintenance must
+ * not take a disk's I/O down.  Not under mpath_mutex: the head's teardown
+ * holds it while it removes the sysfs file that calls this.
+ *
+ * Return: 0, or -EBUSY if no other path is usable now.
+ */
+int mpath_path_set_disabled(struct mpath_path *path, bool disable)
+{
+	struct mpath_head *head = path->head;
+	const struct mpath_pathset *ps;
+	bool other = false;
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&mpath_admin_mutex);
+	if (disable == test_bit(MPATH_PATH_DISABLED, &path->flags))
+		goto out;
+	if (disable) {
+		rcu_read_lock();
+		ps = rcu_dereference(head->pset);
+		for (i = 0; ps && i < ps->nr; i++)
+			if (ps->paths[i] != path &&
+			    mpath_path_usable(ps->paths[i]))
+				other = true;
+		rcu_read_unlock();
+		if (!other) {
+			ret = -EBUSY;
+			goto out;
+		}
+		set_bit(MPATH_PATH_DISABLED, &path->flags);
+	} else {
+		clear_bit(MPATH_PATH_DISABLED, &path->flags);
+	}
+	pr_info("%s: path %s (%s) %s by the administrator\n",
+		head->disk->disk_name, path->name, path->ctrl_name,
+		disable ? "disabled" : "enabled");
+	set_bit(MPATH_HEAD_STALE, &head->flags);
+	mpath_schedule_update();
+	if (!disable)
+		mpath_kick_requeue(head);
+out:
+	mutex_unlock(&mpath_admin_mutex);
+	return ret;
 }
 
 /**

@@ -16,7 +16,9 @@
  *   mpath/paths/<disk>/             one directory per path: disk, controller,
  *                                   cntlid, transport, address, numa_node, state,
  *                                   ctrl_state, ana_group, ana_state, anatt (rw,
- *                                   written by the ANA helper), ios, sectors,
+ *                                   written by the ANA helper), ana_changes,
+ *                                   ana_last_change_ms, admin_state (rw:
+ *                                   enabled | disabled), ios, sectors,
  *                                   read_ios, write_ios, read_bytes, write_bytes,
  *                                   latency_us, inflight, errors, failovers
  *                                   (= multipath_failover_count),
@@ -324,7 +326,7 @@ static ssize_t path_numa_node_show(struct mpath_path *path, char *buf)
 	return sysfs_emit(buf, "%d\n", path->numa_node);
 }
 
-/* usable, failed, ctrl-down, removed, inaccessible, persistent-loss, change */
+/* usable, failed, ctrl-down, removed, disabled, inaccessible, ... */
 static ssize_t path_state_show(struct mpath_path *path, char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
@@ -347,6 +349,39 @@ static ssize_t path_ana_state_store(struct mpath_path *path, const char *buf,
 		return -EINVAL;
 	mpath_path_set_ana(path, state);
 	return count;
+}
+
+static ssize_t path_admin_state_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", test_bit(MPATH_PATH_DISABLED,
+		&path->flags) ? "disabled" : "enabled");
+}
+
+/* "disabled" takes the path out of use, "enabled" returns it. */
+static ssize_t path_admin_state_store(struct mpath_path *path,
+				      const char *buf, size_t count)
+{
+	int ret;
+
+	if (sysfs_streq(buf, "disabled"))
+		ret = mpath_path_set_disabled(path, true);
+	else if (sysfs_streq(buf, "enabled"))
+		ret = mpath_path_set_disabled(path, false);
+	else
+		ret = -EINVAL;
+	return ret ?: count;
+}
+
+static ssize_t path_ana_changes_show(struct mpath_path *path, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&path->ana_changes));
+}
+
+/* CLOCK_BOOTTIME of the last ANA state change, ms; 0: none yet. */
+static ssize_t path_ana_last_change_ms_show(struct mpath_path *path,
+					    char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(path->ana_change_ms));
 }
 
 static ssize_t path_ana_group_show(struct mpath_path *path, char *buf)
@@ -534,6 +569,9 @@ MPATH_PATH_ATTR(state);
 MPATH_PATH_ATTR(ctrl_state);
 MPATH_PATH_ATTR_RW(ana_group);
 MPATH_PATH_ATTR_RW(ana_state);
+MPATH_PATH_ATTR_RW(admin_state);
+MPATH_PATH_ATTR(ana_changes);
+MPATH_PATH_ATTR(ana_last_change_ms);
 MPATH_PATH_ATTR_RW(anatt);
 MPATH_PATH_ATTR_RW(cqt);
 MPATH_PATH_ATTR_RW(tbkas);
@@ -563,6 +601,9 @@ static struct attribute *mpath_path_attrs[] = {
 	&mpath_path_attr_ctrl_state.attr,
 	&mpath_path_attr_ana_group.attr,
 	&mpath_path_attr_ana_state.attr,
+	&mpath_path_attr_admin_state.attr,
+	&mpath_path_attr_ana_changes.attr,
+	&mpath_path_attr_ana_last_change_ms.attr,
 	&mpath_path_attr_anatt.attr,
 	&mpath_path_attr_cqt.attr,
 	&mpath_path_attr_tbkas.attr,
