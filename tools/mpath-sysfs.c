@@ -69,14 +69,17 @@ int mpath_read_file(const char *file, char *buf, size_t len)
 	return 0;
 }
 
-/* One write(2) of the whole value, as sysfs wants; its errno is the answer. */
+/*
+ * One write(2) of the whole value, as sysfs wants; its errno is the answer.
+ * O_TRUNC as a shell's ">" (sysfs ignores it; a plain file, in tests, needs it).
+ */
 int mpath_write_file(const char *file, const char *value)
 {
 	size_t len = strlen(value);
 	ssize_t n;
 	int fd, err;
 
-	fd = open(file, O_WRONLY | O_CLOEXEC);
+	fd = open(file, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, value, len);
