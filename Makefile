@@ -95,7 +95,8 @@ install-tools: tools
 	$(INSTALL) -d $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(SYSTEMDUNITDIR)
 	$(INSTALL) -m 0644 $(P)/udev/71-nvme-mpath-ana.rules $(DESTDIR)$(UDEVDIR)/rules.d/
 	$(INSTALL) -m 0644 $(P)/systemd/nvme-mpath-ana.service $(P)/systemd/nvme-mpath-ana@.service \
-		$(P)/systemd/nvme-mpath-ana.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+		$(P)/systemd/nvme-mpath-ana.timer $(P)/systemd/nvme-mpath-ana-watch.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/
 
 # Files that go with the module: modprobe.d, udev storage rules and their
 # helper, initramfs-tools hook, dracut module, nvme_mpath(4).

@@ -1338,6 +1338,7 @@ struct watch {
 	int ufd;		/* NETLINK_KOBJECT_UEVENT, -1 if none */
 	int pipe[2];		/* finished jobs write their pointer here */
 	bool wake;		/* a uevent asked for a pass now */
+	bool module_seen;	/* <sysfs>/module/nvme_mpath was there */
 	char last_collect[MSG_LEN];
 	unsigned long passes, uevents;
 	struct timespec start;
@@ -1506,6 +1507,20 @@ static void watch_collect(struct watch *w)
 	}
 }
 
+/* the module was there and is gone (rmmod): the watch ends */
+static bool module_gone(struct watch *w)
+{
+	char dir[PATH_MAX];
+	bool there;
+
+	if (mkpath(dir, sizeof(dir), "%s/module/nvme_mpath", sysfs_root))
+		return false;
+	there = access(dir, F_OK) == 0;
+	if (there)
+		w->module_seen = true;
+	return w->module_seen && !there;
+}
+
 static void watch_pass(struct watch *w)
 {
 	char sig[MSG_LEN];
@@ -1656,6 +1671,11 @@ static int watch_run(unsigned int interval, const struct sel *sel)
 		double now = now_s();
 		int timeout;
 
+		if (module_gone(&w)) {
+			printf("%s: nvme_mpath was unloaded: the watch ends\n",
+			       prog);
+			break;
+		}
 		if (w.wake || now >= next) {
 			if (w.wake) {
 				size_t k;
