@@ -1184,6 +1184,15 @@ static void prom_label(const char *s)
 	}
 }
 
+/* counters as integers, the rest with 9 significant digits */
+static void prom_value(double v)
+{
+	if (v > -9e15 && v < 9e15 && v == (double)(long long)v)
+		printf("%.0f\n", v);
+	else
+		printf("%.9g\n", v);
+}
+
 static void stats_prometheus(const struct path_rate *r, size_t n)
 {
 	size_t m, i;
@@ -1201,7 +1210,8 @@ static void stats_prometheus(const struct path_rate *r, size_t n)
 			prom_label(r[i].now->disk);
 			printf("\",path=\"");
 			prom_label(r[i].now->path);
-			printf("\"} %.15g\n", v);
+			printf("\"} ");
+			prom_value(v);
 		}
 	}
 }
