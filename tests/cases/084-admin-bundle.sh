@@ -1,0 +1,131 @@
+#!/bin/bash
+# 084-admin-bundle: `nvme-mpath bundle` on a real topology whose controllers
+# were connected with DH-CHAP.  An nvmet-tcp subsystem on two ports admits
+# only our host NQN, with a DH-CHAP key (nvmet hosts/<nqn>/dhchap_key, made by
+# `nvme gen-dhchap-key`); both ports are connected with
+# `nvme connect --dhchap-secret=KEY`; nvme_mpath groups the two paths.
+# Checks: the controllers really hold the key (cat .../dhchap_secret shows
+# it); `$MPATH_TOOL bundle -o /tmp/b.tar.gz` exits 0 within seconds and
+# prints the name; the tarball holds the MANIFEST (every item with a status),
+# list.json naming the multipath disk, the disk's mpath/ sysfs tree,
+# Identify Controller JSON of each controller (its subsystem NQN), each
+# controller's raw ANA log (state byte optimized), the kernel log lines;
+# and the key (nor its base64 body) appears nowhere in the tarball or in the
+# unpacked tree (grep -a), where the controllers' dhchap_secret shows as
+# <redacted>.
+#@ topology: none
+#@ timeout: 300
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/mpath.sh"
+
+[ -x "$MPATH_TOOL" ] || fail "no $MPATH_TOOL in the guest (tools/ build failed?)"
+command -v nvme > /dev/null || fail "no nvme-cli in the guest"
+
+# ---- target: two ports, one namespace, our host only, with a DH-CHAP key ----
+tcp_target_setup ports=4420,4421 ns=1 size=64 connect=0 > /dev/null
+[ -d $NVMET/hosts ] || fail "nvmet has no hosts/ directory"
+# a DH-CHAP secret: DHHC-1:00:<base64 of 32 random bytes + their CRC-32 LE>:
+KEY=$(nvme gen-dhchap-key --nqn="$TCP_HOSTNQN" 2> /tmp/key.err)
+krc=$?
+if [[ $KEY != DHHC-1:* ]]; then
+	log "nvme gen-dhchap-key failed (status $krc, '$KEY', $(cat /tmp/key.err)): the key made by python3"
+	KEY=$(python3 -c 'import base64, os, zlib
+k = os.urandom(32)
+print("DHHC-1:00:" + base64.b64encode(k + zlib.crc32(k).to_bytes(4, "little")).decode() + ":")')
+fi
+[[ $KEY == DHHC-1:00:* ]] || fail "no DH-CHAP key: '$KEY'"
+BODY=$(echo "$KEY" | cut -d: -f3)	# the base64 secret itself
+log "DH-CHAP key ${KEY:0:14}... (${#BODY} base64 characters)"
+mkdir "$NVMET/hosts/$TCP_HOSTNQN" || fail "cannot create nvmet host $TCP_HOSTNQN"
+[ -e "$NVMET/hosts/$TCP_HOSTNQN/dhchap_key" ] || fail "this kernel's nvmet has no dhchap_key (CONFIG_NVME_TARGET_AUTH): $(ls $NVMET/hosts/$TCP_HOSTNQN | xargs)"
+echo "$KEY" > "$NVMET/hosts/$TCP_HOSTNQN/dhchap_key" || fail "cannot set the host's dhchap_key"
+sub=$NVMET/subsystems/$TCP_NQN
+echo 0 > "$sub/attr_allow_any_host"
+ln -s "$NVMET/hosts/$TCP_HOSTNQN" "$sub/allowed_hosts/$TCP_HOSTNQN" || fail "cannot allow host $TCP_HOSTNQN"
+
+# ---- host: connect both ports with the secret --------------------------------
+modprobe nvme-tcp
+for p in 4420 4421; do
+	run nvme connect -t tcp -a 127.0.0.1 -s $p -n "$TCP_NQN" --hostnqn="$TCP_HOSTNQN" \
+		--hostid="$TCP_HOSTID" --dhchap-secret="$KEY" --ctrl-loss-tmo=30
+	wait_for 20 ctrl_of_port $p > /dev/null || fail "no controller on port $p after nvme connect"
+	TCP_CTRL[$p]=$(ctrl_of_port $p)
+	ctrl_wait_state "${TCP_CTRL[$p]}" live 30 || fail "${TCP_CTRL[$p]} (port $p) not live"
+done
+ca=${TCP_CTRL[4420]} cb=${TCP_CTRL[4421]}
+for c in $ca $cb; do
+	[ "$(cat /sys/class/nvme/$c/dhchap_secret)" = "$KEY" ] ||
+		fail "$c: dhchap_secret is '$(cat /sys/class/nvme/$c/dhchap_secret)', not the key it was connected with"
+done
+log "$ca and $cb connected with DH-CHAP (their dhchap_secret holds the key)"
+dmesg | grep -E "nvme($ca|$cb)?.*(authenticat|dhchap)" | tail -2 | sed 's/^/  /'
+
+mpath_load
+wait_for 20 _mp_of_disk_exists "$(disks_of_ctrl $ca)" || fail "no multipath disk holds $(disks_of_ctrl $ca)"
+MP=$(mp_of_disk "$(disks_of_ctrl $ca)")
+mp_wait_slaves "$MP" 2 20 || fail "$MP has paths '$(mp_slaves "$MP" | xargs)', expected 2"
+log "$MP over $(mp_slaves "$MP" | xargs)"
+
+# ---- the bundle ---------------------------------------------------------------
+t0=$(date +%s)
+"$MPATH_TOOL" bundle -o /tmp/b.tar.gz > /tmp/bundle.out 2> /tmp/bundle.err
+rc=$? secs=$(($(date +%s) - t0))
+[ "$rc" = 0 ] || fail "bundle exit $rc: $(cat /tmp/bundle.err)"
+[ "$(cat /tmp/bundle.out)" = /tmp/b.tar.gz ] || fail "bundle printed '$(cat /tmp/bundle.out)'"
+[ -s /tmp/b.tar.gz ] || fail "no /tmp/b.tar.gz"
+log "bundle: $(stat -c %s /tmp/b.tar.gz) bytes in $secs s"
+[ "$secs" -le 60 ] || fail "bundle took $secs s"
+
+# the secret is nowhere: not in the compressed stream's content, not unpacked
+if zcat /tmp/b.tar.gz | grep -a -q -F -e "$BODY" -e "$KEY"; then
+	fail "the DH-CHAP key is in the tarball: $(zcat /tmp/b.tar.gz | grep -a -o -F "$BODY" | head -1)"
+fi
+mkdir /tmp/u && tar -xzf /tmp/b.tar.gz -C /tmp/u || fail "tarball does not unpack"
+if grep -r -a -l -F -e "$BODY" /tmp/u; then fail "the key is in the files above"; fi
+D=$(echo /tmp/u/nvme-mpath-bundle-*)
+[ -d "$D" ] || fail "no nvme-mpath-bundle-<host>-<date>/ in the tarball: $(ls /tmp/u)"
+log "bundle holds: $(cd "$D" && find . -type f | wc -l) files"
+sed -n '/^ITEM /,$p' "$D/MANIFEST" | sed 's/^/  /'
+
+# MANIFEST: every item has a status
+M=$D/MANIFEST
+awk '/^ITEM /{on=1; next} on && NF >= 3 && !/ items, /' "$M" > /tmp/items
+bad=$(grep -Ev '^[^ ]+ +(ok|redacted|exit=[0-9]+|signal=[0-9]+|timeout|missing|skipped|left-out|partial|failed) +[0-9]+\.[0-9]{3}  ' /tmp/items)
+[ -z "$bad" ] || fail "MANIFEST lines without a status: $bad"
+st() { awk -v i="$1" '$1 == i { print $2 }' /tmp/items | tail -1; }
+want() { [ "$(st "$1")" = "$2" ] || fail "MANIFEST: $1 is '$(st "$1")', want $2"; }
+
+# version/srcversion exist only if the module declares a MODULE_VERSION
+for f in version srcversion; do
+	if [ -e /sys/module/nvme_mpath/$f ]; then want module/$f ok; else want module/$f missing; fi
+done
+want module/initstate ok
+want module/parameters ok
+want nvme-mpath/list.json ok
+jq -e --arg mp "$MP" '.disks | map(.name) | index($mp) != null' "$D/nvme-mpath/list.json" > /dev/null ||
+	fail "list.json does not list $MP: $(head -c 400 "$D/nvme-mpath/list.json")"
+want "sysfs/block/$MP/mpath" ok
+[ "$(cat "$D/sysfs/block/$MP/mpath/subsysnqn")" = "$TCP_NQN" ] || fail "mpath tree: subsysnqn wrong or missing"
+for s in $(mp_slaves "$MP"); do
+	[ "$(cat "$D/sysfs/block/$MP/mpath/paths/$s/state")" = "$(mp_path_attr "$MP" "$s" state)" ] ||
+		fail "mpath tree: paths/$s/state missing or differs"
+done
+want nvme/list-subsys.json ok
+want kernel/log-nvme.txt ok
+grep -q nvme_mpath "$D/kernel/log-nvme.txt" || grep -q mpnvme "$D/kernel/log-nvme.txt" ||
+	fail "kernel log lines have no nvme_mpath line"
+for c in $ca $cb; do
+	want "ctrl/$c/id-ctrl.json" ok
+	[ "$(jq -r .subnqn "$D/ctrl/$c/id-ctrl.json")" = "$TCP_NQN" ] || fail "$c id-ctrl.json: subnqn '$(jq -r .subnqn "$D/ctrl/$c/id-ctrl.json" 2>&1 | head -1)'"
+	want "ctrl/$c/id-ns-$(disks_of_ctrl $c).json" ok
+	want "ctrl/$c/smart-log.json" ok
+	want "ctrl/$c/ana-log.bin" ok
+	f=$D/ctrl/$c/ana-log.bin
+	[ -s "$f" ] || fail "$c: empty ANA log"
+	[ "$(od -An -tu1 -j32 -N1 "$f" | tr -d ' ')" = 1 ] || fail "$c ANA log: state byte is not 1 (optimized)"
+	want "ctrl/$c/sysfs.txt" redacted
+	grep -qx "dhchap_secret: <redacted>" "$D/ctrl/$c/sysfs.txt" || fail "$c sysfs.txt: dhchap_secret not shown as <redacted>"
+	grep -qx "subsysnqn: $TCP_NQN" "$D/ctrl/$c/sysfs.txt" || fail "$c sysfs.txt: no subsysnqn"
+done
+[ "$(cat /sys/class/nvme/$ca/dhchap_secret)" = "$KEY" ] || fail "the key left $ca's sysfs"
+pass "bundle in $secs s: $(wc -l < /tmp/items) items, $MP's tree, id-ctrl + ANA log of $ca/$cb; the DH-CHAP key they hold is not in it"
