@@ -1,9 +1,10 @@
 #!/bin/bash
 # tests/lib/demo-guest.sh - what tests/demo runs inside the guest (not a case).
 # Two-controller QEMU NVMe subsystem (topology qemu2) + in-guest NVMe-oF TCP
-# target on two ports; loads nvme_mpath, shows the block device tree and the
-# multipath disk's mpath/ sysfs, then runs fio verify on the multipath disk
-# while one of its two TCP controllers is deleted, and prints fio's result.
+# target on two ports; loads nvme_mpath, shows the block device tree and
+# `nvme-mpath list`, then runs fio verify on the multipath disk while one of
+# its two TCP controllers is deleted, shows the disk's `nvme-mpath list` and
+# `stats` again, and prints fio's result.
 #@ topology: qemu2
 . "$(dirname "$0")/../lib/guest.sh"
 
@@ -33,11 +34,11 @@ lsblk -o NAME,MAJ:MIN,SIZE,TYPE,WWN 2>/dev/null || lsblk
 
 banner "/sys/block/$MP/slaves"
 ls -l "/sys/block/$MP/slaves" | sed 1d
-banner "/sys/block/$MP/mpath/"
-if [ -d "/sys/block/$MP/mpath" ]; then
-	(cd "/sys/block/$MP/mpath" && grep -r -s . . | sed 's|^\./||' | head -60)
+banner "nvme-mpath list"
+if [ -x "$MPATH_TOOL" ]; then
+	"$MPATH_TOOL" list
 else
-	echo "(no mpath/ directory)"
+	echo "(no $MPATH_TOOL: tools/ not built)"
 fi
 
 banner "fio verify on /dev/$MP (20 s) while $c1 is deleted after 5 s"
@@ -46,6 +47,14 @@ sleep 5
 ctrl_delete "$c1"
 wait_for 15 test ! -e "/sys/class/nvme/$c1" || log "$c1 still present"
 log "paths of $MP now: $(mp_slaves "$MP" | xargs)"
+if [ -x "$MPATH_TOOL" ]; then
+	# -v: the disk's failovers and writes_held too (the writes in flight on
+	# the lost TCP path wait for the TP4129 hold before they are resent)
+	banner "nvme-mpath list -v $MP, after $c1 is gone"
+	"$MPATH_TOOL" list -v "$MP"
+	banner "nvme-mpath stats $MP -i 1 -c 2, fio still running"
+	"$MPATH_TOOL" stats "$MP" -i 1 -c 2
+fi
 if fio_verify_wait; then r=0; else r=1; fi
 banner "fio result"
 jq -r '.jobs[] | "job \(.jobname): error=\(.error) write=\(.write.io_bytes/1048576|floor)MiB iops=\(.write.iops|floor) read(verify)=\(.read.io_bytes/1048576|floor)MiB"' "$FIO_OUT"
