@@ -319,7 +319,7 @@ int mpath_find_path(const char *path, char *disk, size_t len)
 
 	ret = mpath_list_disks(&disks);
 	if (ret)
-		return ret == -ENOENT ? -ENOENT : ret;
+		return ret;
 	ret = -ENOENT;
 	for (i = 0; i < disks.n && ret == -ENOENT; i++) {
 		if (mpath_sysfs_path(file, sizeof(file),
