@@ -105,6 +105,34 @@ static void print_json(struct json_object *obj)
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/* seconds, 0.01 to 86400 (-i of stats, -w of fail-path) */
+static int parse_interval(const char *arg, double *secs)
+{
+	char *end;
+
+	errno = 0;
+	*secs = strtod(arg, &end);
+	return errno || end == arg || *end || !isfinite(*secs) ||
+	       *secs < 0.01 || *secs > 86400 ? -1 : 0;
+}
+
+static void sleep_secs(double secs)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)secs,
+		.tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9),
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static double secs_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
 /* ---- list ------------------------------------------------------------------ */
 
 enum field_type { F_STR, F_NUM, F_WORDS };
@@ -748,23 +776,60 @@ int mpath_cmd_set_policy(int argc, char **argv)
 
 /* ---- fail-path, reinstate-path --------------------------------------------- */
 
-static void admin_usage(FILE *f, const char *cmd, bool disable)
+static void admin_usage(FILE *f, bool disable)
 {
-	fprintf(f,
-		"Usage: nvme-mpath %s PATH\n"
-		"%s (PATH: a path disk such as nvme1n1, or /dev/nvme1n1).\n"
-		"%s"
-		"\n"
-		"  -h, --help   this text\n",
-		cmd,
-		disable ? "Take a path out of use for planned maintenance: no new I/O is sent\n"
-			  "to it, its I/O in flight completes, the path checker never puts it\n"
-			  "back; reinstate-path returns it"
-			: "Return a path that fail-path took out of use",
-		disable ? "The last usable path of a disk is refused (exit status 1).\n" : "");
+	if (disable)
+		fprintf(f,
+			"Usage: nvme-mpath fail-path PATH [-w SECS]\n"
+			"Take PATH (a path disk such as nvme1n1, or /dev/nvme1n1) out of use\n"
+			"for planned maintenance: no new I/O is sent to it, its I/O in flight\n"
+			"completes, the path checker never puts it back; reinstate-path\n"
+			"returns it. The last usable path of a disk is refused (exit status 1).\n"
+			"\n"
+			"  -w, --wait SECS  then wait up to SECS for its I/O in flight to\n"
+			"                   complete (exit status 1 if it does not)\n"
+			"  -h, --help       this text\n");
+	else
+		fprintf(f,
+			"Usage: nvme-mpath reinstate-path PATH\n"
+			"Return PATH (a path disk such as nvme1n1, or /dev/nvme1n1), taken out\n"
+			"of use by fail-path; it gets I/O again as soon as it is usable.\n"
+			"\n"
+			"  -h, --help       this text\n");
 }
 
-static int admin_state_set(const char *cmd, const char *arg, bool disable)
+/* fail-path -w: until the path's inflight reads 0, at most secs */
+static int wait_drained(const char *disk, const char *path, double secs)
+{
+	struct timespec start, now;
+	uint64_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (mpath_path_read_u64(disk, path, "inflight", &n)) {
+			fprintf(stderr, "nvme-mpath fail-path: cannot read paths/%s/inflight\n",
+				path);
+			return MPATH_EXIT_FAIL;
+		}
+		if (!n)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (secs_between(&start, &now) >= secs) {
+			fprintf(stderr, "nvme-mpath fail-path: %s still has %" PRIu64
+				" I/Os in flight after %g s\n", path, n, secs);
+			return MPATH_EXIT_FAIL;
+		}
+		sleep_secs(0.05);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	printf("%s of %s: no I/O in flight (%.2f s)\n", path, disk,
+	       secs_between(&start, &now));
+	return MPATH_EXIT_OK;
+}
+
+/* wait < 0: do not wait for the path's I/O in flight */
+static int admin_state_set(const char *cmd, const char *arg, bool disable,
+			   double wait)
 {
 	const char *want = disable ? "disabled" : "enabled";
 	char disk[MPATH_NAME_MAX], cur[32];
@@ -787,7 +852,7 @@ static int admin_state_set(const char *cmd, const char *arg, bool disable)
 	if (!mpath_path_read(disk, path, "admin_state", cur, sizeof(cur)) &&
 	    !strcmp(cur, want)) {
 		printf("%s of %s: already %s\n", path, disk, want);
-		return MPATH_EXIT_OK;
+		return wait < 0 ? MPATH_EXIT_OK : wait_drained(disk, path, wait);
 	}
 	ret = mpath_path_write(disk, path, "admin_state", want);
 	if (ret == -EBUSY) {
@@ -801,22 +866,29 @@ static int admin_state_set(const char *cmd, const char *arg, bool disable)
 		return MPATH_EXIT_FAIL;
 	}
 	printf("%s of %s: %s\n", path, disk, want);
-	return MPATH_EXIT_OK;
+	return wait < 0 ? MPATH_EXIT_OK : wait_drained(disk, path, wait);
 }
 
 static int admin_cmd(int argc, char **argv, bool disable)
 {
-	static const struct option opts[] = {
+	static const struct option fail_opts[] = {
+		{ "wait", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const struct option *opts = disable ? fail_opts : fail_opts + 1;
 	const char *cmd = argv[0];
+	double wait = -1;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, disable ? "w:h" : "h", opts, NULL)) != -1) {
 		switch (o) {
+		case 'w':
+			if (parse_interval(optarg, &wait))
+				return usage_error(cmd, "-w wants seconds (0.01 to 86400), got", optarg);
+			break;
 		case 'h':
-			admin_usage(stdout, cmd, disable);
+			admin_usage(stdout, disable);
 			return MPATH_EXIT_OK;
 		default:
 			return bad_option(cmd);
@@ -824,7 +896,7 @@ static int admin_cmd(int argc, char **argv, bool disable)
 	}
 	if (argc - optind != 1)
 		return usage_error(cmd, "give exactly one PATH", NULL);
-	return admin_state_set(cmd, argv[optind], disable);
+	return admin_state_set(cmd, argv[optind], disable, wait);
 }
 
 int mpath_cmd_fail_path(int argc, char **argv)
@@ -1234,16 +1306,6 @@ static void stats_usage(FILE *f)
 		"  -h, --help               this text\n");
 }
 
-static int parse_interval(const char *arg, double *secs)
-{
-	char *end;
-
-	errno = 0;
-	*secs = strtod(arg, &end);
-	return errno || end == arg || *end || !isfinite(*secs) ||
-	       *secs < 0.01 || *secs > 86400 ? -1 : 0;
-}
-
 static int parse_count(const char *arg, long *n)
 {
 	char *end;
@@ -1251,23 +1313,6 @@ static int parse_count(const char *arg, long *n)
 	errno = 0;
 	*n = strtol(arg, &end, 10);
 	return errno || end == arg || *end || *n < 1 ? -1 : 0;
-}
-
-static void sleep_secs(double secs)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)secs,
-		.tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9),
-	};
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static double secs_between(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) +
-	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
 static void sample_free(struct sample *smp)

@@ -187,6 +187,23 @@ nm reinstate-path /dev/nvme4n1
 check "reinstate-path: admin_state enabled" test "$(cat "$S/block/mpnvme1n1/mpath/paths/nvme4n1/admin_state")" = enabled
 nm reinstate-path nvme4n1
 check "reinstate-path twice: exit 0, already" grep -q 'already enabled' "$T/out"
+# -w: waits for the path's inflight to read 0 (nvme0n1: 0; nvme1n1: 1)
+nm fail-path -w 2 nvme0n1
+check "fail-path -w, nothing in flight: exit 0" test "$RC" = 0
+check "fail-path -w: says it drained" grep -q '^nvme0n1 of mpnvme0n1: no I/O in flight' "$T/out"
+( sleep 0.3; echo 0 > "$S/block/mpnvme0n1/mpath/paths/nvme1n1/inflight" ) &
+nm fail-path --wait 5 nvme1n1
+wait
+check "fail-path -w: waits until inflight is 0" test "$RC" = 0
+echo 3 > "$S/block/mpnvme1n1/mpath/paths/nvme3n1/inflight"
+nm fail-path -w 0.3 nvme3n1
+check "fail-path -w, I/O still in flight: exit 1" test "$RC" = 1
+check "fail-path -w, I/O still in flight: says so" grep -q 'nvme3n1 still has 3 I/Os in flight after 0.3 s' "$T/err"
+check "fail-path -w, I/O still in flight: the path stays disabled" test "$(cat "$S/block/mpnvme1n1/mpath/paths/nvme3n1/admin_state")" = disabled
+fake_tree "$S"
+expect_usage "fail-path -w x" fail-path -w x nvme0n1
+expect_usage "fail-path -w 0" fail-path -w 0 nvme0n1
+expect_usage "reinstate-path -w (fail-path only)" reinstate-path -w 1 nvme4n1
 expect_fail "fail-path of no multipath disk's path" fail-path nvme7n1
 rm "$S/block/mpnvme0n1/mpath/paths/nvme0n1/admin_state"
 expect_fail "fail-path without admin_state (old module)" fail-path nvme0n1

@@ -2,7 +2,8 @@
 # 081-admin-fail-path: planned maintenance with `nvme-mpath fail-path` and
 # `reinstate-path` under fio verify (round-robin over two nvmet-tcp paths,
 # so both carry I/O). Must hold:
-#  - fail-path PATH exits 0 and I/O leaves PATH within a second: from then
+#  - fail-path -w 10 PATH exits 0 (its I/O in flight drained within 10 s)
+#    and I/O leaves PATH within a second: from then
 #    on its read_ios and write_ios stop growing (for 4 s, the checker running
 #    every second does not put it back) while the other path carries it;
 #  - list shows it: "disabled(admin)" in text, admin_state "disabled" in JSON;
@@ -28,8 +29,10 @@ fio_verify_start /dev/$MP 40
 wait_for 20 _grows $a 0 || fail "fio did no I/O on $a in 20 s"
 wait_for 20 _grows $b 0 || fail "fio did no I/O on $b in 20 s"
 
-log "+ nvme-mpath fail-path $a"
-"$MPATH_TOOL" fail-path $a || fail "fail-path $a: exit status $?"
+log "+ nvme-mpath fail-path -w 10 $a"
+t0=$(date +%s%N)
+"$MPATH_TOOL" fail-path -w 10 $a || fail "fail-path -w 10 $a: exit status $? (I/O still in flight?)"
+log "fail-path -w: $a drained in $(( ($(date +%s%N) - t0) / 1000000 )) ms, inflight $(mp_path_attr $MP $a inflight)"
 sleep 1
 a1=$(path_ios $a) b1=$(path_ios $b) r1=$(mp_path_attr $MP $a read_ios)
 sleep 4
