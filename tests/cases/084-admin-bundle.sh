@@ -12,7 +12,9 @@
 # controller's raw ANA log (state byte optimized), the kernel log lines;
 # and the key (nor its base64 body) appears nowhere in the tarball or in the
 # unpacked tree (grep -a), where the controllers' dhchap_secret shows as
-# <redacted>.
+# <redacted>.  Then the sos plugin (packaging/sos) with the host's sos:
+# listed as enabled (the module is loaded), `sos report -o nvme_mpath`
+# holds the list JSON, the mpath/ tree and the parameters, and not the key.
 #@ topology: none
 #@ timeout: 300
 . "$(dirname "$0")/../lib/guest.sh"
@@ -128,4 +130,36 @@ for c in $ca $cb; do
 	grep -qx "subsysnqn: $TCP_NQN" "$D/ctrl/$c/sysfs.txt" || fail "$c sysfs.txt: no subsysnqn"
 done
 [ "$(cat /sys/class/nvme/$ca/dhchap_secret)" = "$KEY" ] || fail "the key left $ca's sysfs"
-pass "bundle in $secs s: $(wc -l < /tmp/items) items, $MP's tree, id-ctrl + ANA log of $ca/$cb; the DH-CHAP key they hold is not in it"
+msg="bundle in $secs s: $(wc -l < /tmp/items) items, $MP's tree, id-ctrl + ANA log of $ca/$cb; the DH-CHAP key they hold is not in it"
+
+# ---- the sos report plugin (packaging/sos/nvme_mpath.py) ---------------------
+# Run with the host's sos (Debian: sosreport), from a copy of its package with
+# the plugin added; sos's PATH has /usr/local/sbin, where nvme-mpath goes.
+sos_pkg=$(/usr/bin/python3 -c 'import os, sos; print(os.path.dirname(sos.__file__))' 2> /dev/null)
+if [ -z "$sos_pkg" ] || [ ! -x /usr/bin/sos ]; then
+	log "sos is not installed on the host (apt-get install sosreport): plugin not checked"
+	pass "$msg; sos plugin NOT checked (no sos)"
+fi
+mkdir -p /tmp/sosx && cp -a "$sos_pkg" /tmp/sosx/ || fail "cannot copy $sos_pkg"
+cp /mnt/rig/packaging/sos/nvme_mpath.py /tmp/sosx/sos/report/plugins/ || fail "no packaging/sos/nvme_mpath.py in the stage"
+mount -t tmpfs tmpfs /usr/local/sbin && ln -s "$MPATH_TOOL" /usr/local/sbin/nvme-mpath || fail "cannot put nvme-mpath into /usr/local/sbin"
+export PYTHONPATH=/tmp/sosx
+line=$(/usr/bin/sos report --list-plugins 2>&1 | grep -E '^ *nvme_mpath ')
+log "sos --list-plugins: $line"
+[ -n "$line" ] || fail "sos does not list the nvme_mpath plugin"
+[[ $line == *inactive* ]] && fail "nvme_mpath plugin inactive although nvme_mpath is loaded"
+mkdir /tmp/sos
+t0=$(date +%s)
+timeout 200 /usr/bin/sos report -o nvme_mpath --batch --tmp-dir /tmp/sos > /tmp/sos.out 2>&1 || fail "sos report: $(tail -5 /tmp/sos.out)"
+log "sos report -o nvme_mpath: $(($(date +%s) - t0)) s"
+tarball=$(ls /tmp/sos/sosreport-*.tar.* 2> /dev/null | head -1)
+[ -n "$tarball" ] || fail "sos wrote no tarball: $(tail -5 /tmp/sos.out)"
+mkdir /tmp/sosu && tar -xf "$tarball" -C /tmp/sosu || fail "cannot unpack $tarball"
+if grep -r -a -l -F -e "$BODY" /tmp/sosu; then fail "the DH-CHAP key is in the sos report (files above)"; fi
+j=$(find /tmp/sosu -path '*sos_commands/nvme_mpath/*' -name '*list_-o_json*' | head -1)
+[ -n "$j" ] || fail "sos report has no nvme-mpath list -o json: $(find /tmp/sosu -path '*nvme_mpath*' | head)"
+jq -e --arg mp "$MP" '.disks | map(.name) | index($mp) != null' "$j" > /dev/null || fail "sos's list JSON does not list $MP"
+f=$(find /tmp/sosu -path "*/$MP/mpath/subsysnqn" | head -1)
+[ -n "$f" ] && [ "$(cat "$f")" = "$TCP_NQN" ] || fail "sos report has no $MP/mpath/subsysnqn: $(find /tmp/sosu -name subsysnqn | head -3)"
+find /tmp/sosu -path '*sys/module/nvme_mpath/parameters/iopolicy' | grep -q . || fail "sos report has no module parameters"
+pass "$msg; sos plugin enabled by the module, its report has list JSON, $MP's mpath/ tree, parameters, no key"
