@@ -77,6 +77,25 @@ enum {
 	F_GREP_NVME = 2,	/* keep only the lines that mention nvme */
 };
 
+/* SIGINT/SIGTERM/SIGHUP: kill the running child, stop, clean up */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -581,7 +600,7 @@ static void child_wait(pid_t pid, double deadline, struct run *r)
 		w = waitpid(pid, &st, WNOHANG);
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
-		if (now() >= deadline) {
+		if (now() >= deadline || stop_signal) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, &st, 0);
@@ -670,6 +689,8 @@ static struct run collect_cmd(struct bundle *b, const char *item, int flags,
 	int red = 0;
 
 	join_argv(argv, line, sizeof(line));
+	if (stop_signal)
+		return r;
 	if (!find_program(name, prog, sizeof(prog))) {
 		note(b, item, "missing", 0, "%s: %s not installed", line, name);
 		return r;
@@ -1326,11 +1347,18 @@ static int parse_args(struct bundle *b, int argc, char **argv)
 	return -1;	/* go on */
 }
 
+/* in the order they are collected (MANIFEST's order) */
+static void (*const collectors[])(struct bundle *) = {
+	collect_module, collect_kernel, collect_mpath, collect_ctrls,
+	collect_kernel_log, collect_udev, collect_etc, collect_packages,
+};
+
 int mpath_cmd_bundle(int argc, char **argv)
 {
 	struct bundle b = { .timeout = DEF_TIMEOUT, .etc = "/etc" };
 	const char *etc = getenv("NVME_MPATH_BUNDLE_ETC");
 	int ret = parse_args(&b, argc, argv);
+	size_t i;
 
 	if (ret >= 0)
 		return ret;
@@ -1338,18 +1366,19 @@ int mpath_cmd_bundle(int argc, char **argv)
 		b.etc = etc;
 	b.start = now();
 	umask(077);
+	catch_signals();
 	if (bundle_open(&b, argc, argv)) {
 		bundle_cleanup(&b);
 		return MPATH_EXIT_FAIL;
 	}
-	collect_module(&b);
-	collect_kernel(&b);
-	collect_mpath(&b);
-	collect_ctrls(&b);
-	collect_kernel_log(&b);
-	collect_udev(&b);
-	collect_etc(&b);
-	collect_packages(&b);
+	for (i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
+		if (!stop_signal)
+			collectors[i](&b);
+	if (stop_signal) {
+		err("interrupted (signal %d): no tarball written", (int)stop_signal);
+		bundle_cleanup(&b);
+		return MPATH_EXIT_FAIL;
+	}
 	ret = bundle_pack(&b) ? MPATH_EXIT_FAIL : MPATH_EXIT_OK;
 	if (!ret)
 		printf("%s\n", b.out);

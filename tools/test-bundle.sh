@@ -10,7 +10,8 @@
 # with a known status; the hung command was killed at the time limit (and
 # its children with it) and recorded, the rest of that controller skipped,
 # the whole bundle done in < limit + 3 s; bad arguments -> exit 2, nothing
-# written; tar failing -> exit 1, no tarball.
+# written; SIGTERM -> exit 1 at once, child killed, nothing left; tar
+# failing -> exit 1, no tarball.
 set -u
 BIN=$(realpath "$1")
 T=$(mktemp -d /tmp/test-bundle.XXXXXX)
@@ -229,6 +230,26 @@ for args in "-t 0" "-t abc" "-t 99999" "extra" "-o $T" "-o $T/nodir/b.tar.gz" "-
 done
 "$BIN" bundle --help > "$T/help" || fail "bundle --help: exit $?"
 grep -q 'Usage: nvme-mpath bundle' "$T/help" || fail "bundle --help has no usage line"
+
+# ---- interrupted (SIGTERM while a command hangs): exit 1, nothing left ----------
+rm -f "$T/sleep.pid"
+"$BIN" --sysfs "$S" bundle -t 60 -o "$T/i.tar.gz" > /dev/null 2> "$T/err" &
+bpid=$!
+for _ in $(seq 50); do [ -s "$T/sleep.pid" ] && break; sleep 0.1; done
+kill -TERM $bpid
+t0=$(date +%s)
+wait $bpid
+RC=$?
+[ "$RC" = 1 ] || fail "interrupted bundle: exit $RC, want 1"
+[ $(($(date +%s) - t0)) -le 2 ] || fail "interrupted bundle took $(($(date +%s) - t0)) s to stop"
+grep -q interrupted "$T/err" || fail "interrupted bundle: no message: $(cat "$T/err")"
+[ -e "$T/i.tar.gz" ] && fail "interrupted bundle wrote a tarball"
+[ -z "$(ls "$T/tmp")" ] || fail "interrupted bundle left $(ls "$T/tmp")"
+pid=$(cat "$T/sleep.pid" 2> /dev/null)
+if [ -n "$pid" ]; then
+	for _ in 1 2 3 4 5 6 7 8 9 10; do alive "$pid" || break; sleep 0.1; done
+	alive "$pid" && { fail "interrupted bundle left its child $pid"; kill "$pid"; }
+fi
 
 # ---- tar fails: exit 1, no tarball --------------------------------------------
 printf '#!/bin/sh\necho "tar: disk full" >&2\nexit 2\n' > "$F/tar"
