@@ -901,39 +901,45 @@ static void ctrl_nvme(struct bundle *b, const char *c, bool *hung,
 		*hung = true;
 }
 
-static void collect_ctrl(struct bundle *b, const char *c, bool have_nvme)
+/* nvme-cli's view of controller c: Identify, SMART, error log */
+static void collect_ctrl_nvme(struct bundle *b, const char *c, bool *hung)
 {
 	char dir[PATH_MAX], item[PATH_MAX];
 	struct mpath_names nss;
-	bool hung = false;
-	struct run r;
 	size_t i;
 
-	collect_ctrl_attrs(b, c);
-	if (have_nvme) {
-		snprintf(item, sizeof(item), "ctrl/%s/id-ctrl.json", c);
-		ctrl_nvme(b, c, &hung, item, "id-ctrl", c);
-		sysfs_file(dir, sizeof(dir), "class/nvme/%s", c);
-		if (!list_dir(dir, is_nvme_disk, &nss)) {
-			for (i = 0; i < nss.n; i++) {
-				snprintf(item, sizeof(item), "ctrl/%s/id-ns-%s.json",
-					 c, nss.name[i]);
-				ctrl_nvme(b, c, &hung, item, "id-ns", nss.name[i]);
-			}
-			mpath_names_free(&nss);
+	snprintf(item, sizeof(item), "ctrl/%s/id-ctrl.json", c);
+	ctrl_nvme(b, c, hung, item, "id-ctrl", c);
+	sysfs_file(dir, sizeof(dir), "class/nvme/%s", c);
+	if (!list_dir(dir, is_nvme_disk, &nss)) {
+		for (i = 0; i < nss.n; i++) {
+			snprintf(item, sizeof(item), "ctrl/%s/id-ns-%s.json", c,
+				 nss.name[i]);
+			ctrl_nvme(b, c, hung, item, "id-ns", nss.name[i]);
 		}
-		snprintf(item, sizeof(item), "ctrl/%s/smart-log.json", c);
-		ctrl_nvme(b, c, &hung, item, "smart-log", c);
-		snprintf(item, sizeof(item), "ctrl/%s/error-log.json", c);
-		ctrl_nvme(b, c, &hung, item, "error-log", c);
+		mpath_names_free(&nss);
 	}
-	snprintf(item, sizeof(item), "ctrl/%s/ana-log.bin", c);
+	snprintf(item, sizeof(item), "ctrl/%s/smart-log.json", c);
+	ctrl_nvme(b, c, hung, item, "smart-log", c);
+	snprintf(item, sizeof(item), "ctrl/%s/error-log.json", c);
+	ctrl_nvme(b, c, hung, item, "error-log", c);
+}
+
+static void collect_ctrl(struct bundle *b, const char *c, bool have_nvme)
+{
+	char item[PATH_MAX];
+	bool hung = false;
+
+	collect_ctrl_attrs(b, c);
+	if (have_nvme)
+		collect_ctrl_nvme(b, c, &hung);
 	if (hung) {
-		note(b, item, "skipped", 0, "ANA log: an earlier command on %s timed out", c);
+		snprintf(item, sizeof(item), "ctrl/%s/ana-log.bin", c);
+		note(b, item, "skipped", 0,
+		     "ANA log: an earlier command on %s timed out", c);
 		return;
 	}
-	r = collect_ana_log(b, c);
-	(void)r;
+	collect_ana_log(b, c);
 }
 
 static void collect_ctrls(struct bundle *b)
@@ -1007,11 +1013,14 @@ static void collect_etc_dir(struct bundle *b, const char *sub,
 	char dir[PATH_MAX], src[PATH_MAX + NAME_MAX], item[PATH_MAX + NAME_MAX];
 	struct mpath_names files;
 	size_t i;
+	int ret;
 
 	snprintf(dir, sizeof(dir), "%s/%s", b->etc, sub);
-	if (list_dir(dir, NULL, &files)) {
-		note(b, sub, errno == ENOENT ? "missing" : "failed", 0,
-		     "%s: %m", dir);
+	snprintf(item, sizeof(item), "etc/%s", sub);
+	ret = list_dir(dir, NULL, &files);
+	if (ret) {
+		note(b, item, ret == -ENOENT ? "missing" : "failed", 0,
+		     "%s: %s", dir, strerror(-ret));
 		return;
 	}
 	for (i = 0; i < files.n; i++) {
@@ -1024,7 +1033,7 @@ static void collect_etc_dir(struct bundle *b, const char *sub,
 		copy_file(b, src, item, false);
 	}
 	if (!files.n)
-		note(b, sub, "missing", 0, "%s: empty", dir);
+		note(b, item, "missing", 0, "%s: empty", dir);
 	mpath_names_free(&files);
 }
 
@@ -1145,7 +1154,10 @@ static int bundle_open(struct bundle *b, int argc, char **argv)
 	if (!b->out[0])
 		snprintf(b->out, sizeof(b->out), "/var/tmp/%s.tar.gz", b->name);
 	n = readlink("/proc/self/exe", b->self, sizeof(b->self) - 1);
-	b->self[n > 0 ? n : 0] = '\0';
+	if (n > 0)
+		b->self[n] = '\0';
+	else	/* no /proc: the one in $PATH */
+		snprintf(b->self, sizeof(b->self), "nvme-mpath");
 	snprintf(b->top, sizeof(b->top), "%s/nvme-mpath-bundle.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(b->top)) {
