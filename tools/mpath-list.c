@@ -555,7 +555,8 @@ static int list_print(struct mpath_names *disks, int fmt, bool verbose)
 		print_json(root);
 		json_object_put(root);
 	} else if (!disks->n) {
-		fprintf(stderr, "nvme-mpath list: no multipath disks\n");
+		fprintf(stderr, "nvme-mpath list: no multipath disks%s\n",
+			mpath_module_loaded() ? "" : " (nvme_mpath is not loaded)");
 	}
 	return status;
 }

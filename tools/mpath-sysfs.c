@@ -234,6 +234,14 @@ int mpath_ctrl_read(const char *ctrl, const char *attr, char *buf, size_t len)
 	return ret ? ret : mpath_read_file(file, buf, len);
 }
 
+int mpath_module_loaded(void)
+{
+	char dir[MPATH_PATH_MAX];
+
+	return !mpath_sysfs_path(dir, sizeof(dir), "%s/module/nvme_mpath",
+				 mpath_sysfs_root) && access(dir, F_OK) == 0;
+}
+
 int mpath_is_disk(const char *disk)
 {
 	char dir[MPATH_PATH_MAX];

@@ -75,6 +75,8 @@ int mpath_param_write(const char *param, const char *value);
 /* ROOT/class/nvme/<ctrl>/<attr> */
 int mpath_ctrl_read(const char *ctrl, const char *attr, char *buf, size_t len);
 
+/* is the module loaded (ROOT/module/nvme_mpath exists) */
+int mpath_module_loaded(void);
 /* is <disk> a multipath disk (has ROOT/block/<disk>/mpath/) */
 int mpath_is_disk(const char *disk);
 /* the multipath disks (block/mpnvme* with an mpath/ directory) */

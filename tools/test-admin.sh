@@ -142,6 +142,8 @@ E=$T/empty
 mkdir -p "$E/block/vda"
 "$BIN" --sysfs "$E" list -o json > "$T/out" 2> "$T/err"
 check "list, no disks: exit 0 and {\"disks\":[]}" jq -e '.disks == []' "$T/out" > /dev/null
+"$BIN" --sysfs "$E" list > "$T/out" 2> "$T/err"
+check "list, no module: exit 0, says it is not loaded" grep -q 'no multipath disks (nvme_mpath is not loaded)' "$T/err"
 expect_fail "list of an unknown disk" list mpnvme9n9
 expect_fail "list of a disk that is not multipath" list vda
 expect_usage "list -o xml" list -o xml
