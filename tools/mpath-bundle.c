@@ -289,14 +289,14 @@ static bool ends_value(char c)
 	return c == '\0' || isspace((unsigned char)c) || strchr("\"',;}]", c);
 }
 
-/* length of the key or prefix of list matched at s, 0 if none */
-static size_t match_any(const char *s, const char *const *list)
+/* length of the key or prefix of list matched at s (left bytes), 0 if none */
+static size_t match_any(const char *s, size_t left, const char *const *list)
 {
 	size_t n;
 
 	for (; *list; list++) {
 		n = strlen(*list);
-		if (!strncasecmp(s, *list, n))
+		if (n <= left && !strncasecmp(s, *list, n))
 			return n;
 	}
 	return 0;
@@ -306,8 +306,9 @@ static size_t match_any(const char *s, const char *const *list)
  * Copy in to out, replacing secret values by <redacted>: the value after a
  * secret key and its separators ("dhchap_secret: X", dhchap_secret=X,
  * "dhchap_secret":"X"), and any DHHC-1:... / NVMeTLSkey-1:... string.
- * out has room for 2 * len + 1 (a value is at least one byte, replaced by
- * 10).  Returns the number of values replaced.
+ * out has room for 2 * len + 1: the shortest replaced run, a 7-byte key, a
+ * separator and a 1-byte value, grows from 9 to 18 bytes; a 7-byte prefix
+ * and what follows become 10.  Returns the number of values replaced.
  */
 static unsigned int redact(const char *in, size_t len, char *out, size_t *olen)
 {
@@ -315,7 +316,7 @@ static unsigned int redact(const char *in, size_t len, char *out, size_t *olen)
 	size_t i = 0, o = 0, k, sep;
 
 	while (i < len) {
-		k = match_any(in + i, secret_keys);
+		k = match_any(in + i, len - i, secret_keys);
 		if (k) {
 			memcpy(out + o, in + i, k);
 			o += k;
@@ -324,7 +325,7 @@ static unsigned int redact(const char *in, size_t len, char *out, size_t *olen)
 				out[o++] = in[i++];
 			if (!sep || i >= len || in[i] == '\n')
 				continue;
-		} else if (!match_any(in + i, secret_prefixes)) {
+		} else if (!match_any(in + i, len - i, secret_prefixes)) {
 			out[o++] = in[i++];
 			continue;
 		}
