@@ -1295,6 +1295,10 @@ static int check_output(const char *out)
 	struct stat st;
 	char *slash;
 
+	if (!strcmp(out, "-")) {
+		err("-o: standard output is not supported; give a file name");
+		return -1;
+	}
 	if (!stat(out, &st) && S_ISDIR(st.st_mode)) {
 		err("-o: %s is a directory; give a file name", out);
 		return -1;

@@ -221,7 +221,7 @@ find "$D" -perm /077 | grep -q . && fail "bundle files readable by others: $(fin
 
 # ---- bad usage: exit 2, a message, nothing written -------------------------
 : > "$T/keep.tar.gz"
-for args in "-t 0" "-t abc" "-t 99999" "extra" "-o $T" "-o $T/nodir/b.tar.gz" "--bogus" "-o"; do
+for args in "-t 0" "-t abc" "-t 99999" "extra" "-o $T" "-o $T/nodir/b.tar.gz" "-o -" "--bogus" "-o"; do
 	# shellcheck disable=SC2086
 	run_bundle -o "$T/keep.tar.gz" $args
 	[ "$RC" = 2 ] || fail "bundle $args: exit $RC, want 2"
