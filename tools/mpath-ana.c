@@ -150,6 +150,12 @@ struct ctrl_file {
 	const char *file;
 };
 
+/*
+ * nvme-mpath's global --sysfs ROOT (mpath-sysfs.c); weak, since
+ * nvme-mpath-ana is linked without mpath-sysfs.o.
+ */
+extern const char *mpath_sysfs_root __attribute__((weak));
+
 static const char *prog = "nvme-mpath";
 static const char *sysfs_root = "/sys";
 static const char *dev_root = "/dev";
@@ -1935,6 +1941,8 @@ int mpath_cmd_ana_sync(int argc, char **argv)
 
 	base = base ? base + 1 : argv[0];
 	prog = strcmp(base, "nvme-mpath-ana") ? "nvme-mpath" : "nvme-mpath-ana";
+	if (&mpath_sysfs_root && mpath_sysfs_root)
+		sysfs_root = mpath_sysfs_root;	/* ana-sync's --sysfs wins */
 	ret = parse_args(argc, argv, &a, &done);
 	if (ret || done)
 		return ret;

@@ -18,7 +18,7 @@ set -u
 BIN=$(readlink -f "${1:-$(dirname "$0")/nvme-mpath}")
 [ -x "$BIN" ] || { echo "test-watch: no $BIN (make -C tools first)"; exit 1; }
 # nvme-mpath ana-sync, or the same through nvme-mpath-ana
-CMD=("${CMD[@]}")
+CMD=("$BIN" ana-sync)
 [ "$(basename "$BIN")" = nvme-mpath-ana ] && CMD=("$BIN")
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d /tmp/nvme-mpath-watch-test.XXXXXX)
@@ -137,7 +137,8 @@ n=$(grep -c "nvme90: ANA log read timed out, retrying every interval" "$T/err")
 [ "$n" = 1 ] && ok "timeout reported once over 4 intervals" || bad "timeout messages: $n: $(cat "$T/err")"
 # it answers (then the FIFO is replaced by a file, as a controller answering again)
 log "$T/l90.file" 1 1
-cat "$T/l90.file" > "$T/l90"; mv "$T/l90.file" "$T/l90"
+# (a writer that finds no reader must not hang the test)
+timeout 5 sh -c 'cat "$1" > "$2"' - "$T/l90.file" "$T/l90"; mv "$T/l90.file" "$T/l90"
 wait_states 3 "optimized optimized" && grep -q "nvme90: answered again after" "$T/err" &&
 	ok "nvme90 answers: reported, its log applied" || bad "answer: $(states) err=$(cat "$T/err")"
 watch_stop INT
