@@ -115,8 +115,46 @@ static inline void mpath_bdev_close(struct mpath_bdev *b, void *holder)
  */
 struct mpath_limits {
 	struct queue_limits lim;
-	bool wc, fua, nowait, stable_writes, rotational, no_discard;
+	bool wc, fua, nowait, poll, stable_writes, rotational, no_discard;
 };
+
+/*
+ * Can @q poll?  Bio-based disks can be polled from 5.16 (bio_poll()); a
+ * stacking disk may say so only if every path can.
+ */
+static inline bool mpath_queue_polls(struct request_queue *q)
+{
+#if defined(NVME_MPATH_HAVE_BIO_POLL) && defined(NVME_MPATH_HAVE_BLK_FEATURES)
+	return q->limits.features & BLK_FEAT_POLL;
+#elif defined(NVME_MPATH_HAVE_BIO_POLL)
+	return test_bit(QUEUE_FLAG_POLL, &q->queue_flags);
+#else
+	return false;
+#endif
+}
+
+static inline bool mpath_bio_polled(struct bio *bio)
+{
+#ifdef NVME_MPATH_HAVE_BIO_POLL
+	return bio->bi_opf & REQ_POLLED;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Makes @bio complete by interrupt.  Its cookie names a queue of the path
+ * it went down before: not to be polled on another one.  The kernel's
+ * helper also drops what a polled bio may carry only while polled (6.1:
+ * REQ_ALLOC_CACHE, whose free is not interrupt-safe there).
+ */
+static inline void mpath_bio_unpoll(struct bio *bio)
+{
+#ifdef NVME_MPATH_HAVE_BIO_POLL
+	bio_clear_polled(bio);
+	WRITE_ONCE(bio->bi_cookie, BLK_QC_T_NONE);
+#endif
+}
 
 static inline void mpath_limits_init(struct mpath_limits *ml)
 {
@@ -124,12 +162,20 @@ static inline void mpath_limits_init(struct mpath_limits *ml)
 	/* Zoned namespaces are never claimed: no zone append. */
 	ml->lim.max_zone_append_sectors = 0;
 #ifdef NVME_MPATH_HAVE_BLK_FEATURES
-	/* NOWAIT survives stacking only if every path supports it. */
+	/* NOWAIT and POLL survive stacking only if every path has them. */
 	ml->lim.features |= BLK_FEAT_IO_STAT | BLK_FEAT_NOWAIT;
+#ifdef NVME_MPATH_HAVE_BIO_POLL
+	ml->lim.features |= BLK_FEAT_POLL;
+#endif
 #endif
 	ml->wc = false;
 	ml->fua = false;
 	ml->nowait = true;
+#ifdef NVME_MPATH_HAVE_BIO_POLL
+	ml->poll = true;
+#else
+	ml->poll = false;
+#endif
 	ml->stable_writes = false;
 	ml->rotational = false;
 	ml->no_discard = false;
@@ -153,6 +199,7 @@ static inline void mpath_limits_stack(struct mpath_limits *ml,
 	ml->wc |= test_bit(QUEUE_FLAG_WC, &q->queue_flags);
 	ml->fua |= test_bit(QUEUE_FLAG_FUA, &q->queue_flags);
 	ml->nowait &= test_bit(QUEUE_FLAG_NOWAIT, &q->queue_flags);
+	ml->poll &= mpath_queue_polls(q);
 	/* What queue_limits.features would inherit: PI needs stable pages. */
 	ml->stable_writes |= test_bit(QUEUE_FLAG_STABLE_WRITES,
 				      &q->queue_flags);
@@ -191,6 +238,10 @@ static inline struct gendisk *mpath_alloc_disk(struct mpath_limits *ml,
 	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
 	if (ml->nowait)
 		blk_queue_flag_set(QUEUE_FLAG_NOWAIT, disk->queue);
+#ifdef NVME_MPATH_HAVE_BIO_POLL
+	if (ml->poll)
+		blk_queue_flag_set(QUEUE_FLAG_POLL, disk->queue);
+#endif
 	if (ml->stable_writes)
 		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, disk->queue);
 	if (ml->rotational)
@@ -310,6 +361,7 @@ static inline void mpath_limits_restack(struct gendisk *disk,
 	struct request_queue *q = disk->queue;
 	struct request_queue *bq = bdev_get_queue(bdev);
 	struct queue_limits now = q->limits;
+	bool flags_change = false;
 #ifdef NVME_MPATH_HAVE_QUEUE_LIMITS_UPDATE
 	struct queue_limits lim;
 #endif
@@ -325,12 +377,12 @@ static inline void mpath_limits_restack(struct gendisk *disk,
 		now.max_hw_discard_sectors = 0;
 	}
 #ifndef NVME_MPATH_HAVE_QUEUE_LIMITS_UPDATE
-	/* nowait is a queue flag there, not a limit */
-	if (!test_bit(QUEUE_FLAG_NOWAIT, &bq->queue_flags) &&
-	    test_bit(QUEUE_FLAG_NOWAIT, &q->queue_flags))
-		now.max_sectors = 0;	/* differs: update */
+	/* nowait and poll are queue flags there, not limits */
+	flags_change = (!test_bit(QUEUE_FLAG_NOWAIT, &bq->queue_flags) &&
+			test_bit(QUEUE_FLAG_NOWAIT, &q->queue_flags)) ||
+		       (!mpath_queue_polls(bq) && mpath_queue_polls(q));
 #endif
-	if (!memcmp(&now, &q->limits, sizeof(now)))
+	if (!flags_change && !memcmp(&now, &q->limits, sizeof(now)))
 		return;
 #ifdef NVME_MPATH_HAVE_QUEUE_LIMITS_UPDATE
 	lim = queue_limits_start_update(q);
@@ -354,6 +406,10 @@ static inline void mpath_limits_restack(struct gendisk *disk,
 	}
 	if (!test_bit(QUEUE_FLAG_NOWAIT, &bq->queue_flags))
 		blk_queue_flag_clear(QUEUE_FLAG_NOWAIT, q);
+#ifdef NVME_MPATH_HAVE_BIO_POLL
+	if (!mpath_queue_polls(bq))
+		blk_queue_flag_clear(QUEUE_FLAG_POLL, q);
+#endif
 #ifdef NVME_MPATH_HAVE_QUEUE_FLAG_DISCARD
 	if (!q->limits.max_discard_sectors)
 		blk_queue_flag_clear(QUEUE_FLAG_DISCARD, q);

@@ -158,6 +158,23 @@ static void mpath_account_latency(struct mpath_path *path, u64 start_ns)
 }
 
 /*
+ * A polled bio is polled by its submitter through the device it is on: the
+ * path, while re-targeted there on its first trip.  Anywhere else - a clone,
+ * a path that cannot poll, a resend from the requeue work - it completes by
+ * interrupt, as native's failover makes it.  What that clears stays cleared
+ * when the bio gets its flags back.
+ */
+static void mpath_io_unpoll(struct mpath_io *io)
+{
+	struct bio *bio = io->orig;
+	mpath_opf_t before = bio->bi_opf;
+
+	mpath_bio_unpoll(bio);
+	if (!io->cloned)
+		io->opf &= ~(before & ~bio->bi_opf);
+}
+
+/*
  * The bio sent to a path completed (any context).  A re-targeted bio gets
  * its own fields back first, flags included; one to be sent again also its
  * iterator and remaining count as they were when it was submitted (the
@@ -192,6 +209,8 @@ static void mpath_io_end(struct bio *bio)
 		bio->bi_iter = io->iter;
 		atomic_set(&bio->__bi_remaining, 1);
 		bio->bi_status = BLK_STS_OK;
+		if (unlikely(mpath_bio_polled(bio)))
+			mpath_io_unpoll(io);
 	}
 	/* Judged by the requeue work; io->path keeps its reference. */
 	io->last_status = status;
@@ -273,6 +292,9 @@ static void mpath_dispatch(struct mpath_io *io, gfp_t gfp)
 			return;
 		}
 	}
+	if (unlikely(mpath_bio_polled(bio)) &&
+	    !mpath_queue_polls(bdev_get_queue(path->bdev.bdev)))
+		mpath_io_unpoll(io);
 	bio->bi_end_io = mpath_io_end;
 	bio->bi_private = io;
 	bio->bi_opf |= REQ_FAILFAST_TRANSPORT;
@@ -321,6 +343,9 @@ static void mpath_submit_bio(struct bio *bio)
 	io->head = mpath_bio_disk(bio)->private_data;
 	io->start_time = bio_start_io_acct(bio);
 	io->cloned = mpath_bio_needs_clone(bio);
+	/* Nobody polls a clone: it and the bio complete by interrupt. */
+	if (unlikely(io->cloned && mpath_bio_polled(bio)))
+		mpath_bio_unpoll(bio);
 	if (likely(!io->cloned)) {
 		io->end_io = bio->bi_end_io;
 		io->private = bio->bi_private;
@@ -339,8 +364,11 @@ static void mpath_submit_bio(struct bio *bio)
 
 MPATH_DEFINE_SUBMIT_BIO(mpath_submit_bio);
 
+/* From the requeue work: not where the submitter polls. */
 static void mpath_io_redispatch(struct mpath_io *io)
 {
+	if (unlikely(mpath_bio_polled(io->orig)))
+		mpath_io_unpoll(io);
 	mpath_dispatch(io, GFP_NOIO);
 }
 

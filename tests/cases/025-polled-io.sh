@@ -1,0 +1,80 @@
+#!/bin/bash
+# 025-polled-io: paths with poll queues (QEMU's two-controller PCIe
+# subsystem, nvme.poll_queues=1) give a multipath disk that advertises
+# polling (queue/io_poll 1), and io_uring IOPOLL (fio --hipri) on it really
+# polls the path's poll queue (a kprobe on nvme-pci's nvme_poll fires) and
+# verifies clean across three controller resets and the PCI removal of one
+# controller (the polled bios it aborts are resent and complete by interrupt).  Paths without poll
+# queues (nvme-tcp without nr_poll_queues, in the same guest) give a disk
+# without polling.  QD1 randread IOPS, polled and by interrupt, on the
+# multipath disk and on the raw path in this boot are printed (not judged:
+# TCG times are noise).
+# Not nvme-tcp's poll queues: Debian's 6.12 nvme-tcp sleeps in its poll
+# handler (lock_sock) under iocb_bio_iopoll()'s RCU read lock - a WARNING
+# on the bare path, without nvme_mpath.
+#@ topology: qemu2
+#@ timeout: 300
+#@ cmdline: nvme.poll_queues=1
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/mpath.sh"
+
+mpath_load iopolicy=round-robin path_check_interval=1
+MP=mpnvme0n1
+mp_wait_slaves $MP 2 20 || fail "$MP slaves: '$(mp_slaves $MP | xargs)'"
+a=$(mp_slaves $MP | sed -n 1p) b=$(mp_slaves $MP | sed -n 2p)
+for d in $a $b; do
+	[ "$(cat /sys/block/$d/queue/io_poll)" = 1 ] || fail "path $d has no poll queue (io_poll $(cat /sys/block/$d/queue/io_poll))"
+done
+[ "$(cat /sys/block/$MP/queue/io_poll)" = 1 ] || fail "$MP does not advertise polling over paths that poll"
+
+# Calls of nvme-pci's poll handler, counted by a kprobe event: only a bio
+# polled where it was sent (re-targeted to the path) gets there.
+T=/sys/kernel/debug/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+echo 'p:mpath_polls nvme_poll' >> $T/kprobe_events || fail "cannot add a kprobe on nvme_poll"
+echo 1 > $T/events/kprobes/mpath_polls/enable || fail "cannot enable the kprobe"
+polls() { cat $T/per_cpu/cpu*/stats | awk '/^entries:/ { n += $2 } /^overrun:/ { n += $2 } END { print n + 0 }'; }
+
+qd1() {	# qd1 DEV HIPRI: QD1 4k randread IOPS for 4 s
+	fio --name=qd1 --filename=/dev/$1 --ioengine=io_uring --hipri=$2 --direct=1 \
+		--rw=randread --bs=4k --iodepth=1 --size=32M --runtime=4 --time_based \
+		--eta=never --output-format=json 2>/tmp/qd1.err |
+		jq -r '.jobs[0].read.iops | floor' || { cat /tmp/qd1.err; echo 0; }
+}
+declare -A IOPS
+for round in 1 2; do
+	for dev in $a $MP; do
+		for h in 0 1; do IOPS[$dev.$h]="${IOPS[$dev.$h]} $(qd1 $dev $h)"; done
+	done
+done
+log "QD1 IOPS (2 rounds): raw $a interrupt${IOPS[$a.0]} polled${IOPS[$a.1]}; $MP interrupt${IOPS[$MP.0]} polled${IOPS[$MP.1]}"
+for v in ${IOPS[$MP.1]}; do [ "$v" -gt 0 ] || fail "polled fio on $MP did no I/O: $(cat /tmp/qd1.err)"; done
+
+fio_verify_start /dev/$MP 30 --ioengine=io_uring --hipri=1
+sleep 5
+p0=$(polls); sleep 2; p1=$(polls)
+[ $p1 -gt $p0 ] || fail "polled fio on $MP polled no path queue (kprobe hits $p0 -> $p1)"
+ctrl=$(disk_ctrl $a)
+for i in 1 2 3; do
+	ctrl_reset $ctrl
+	ctrl_wait_state $ctrl live 30 || fail "$ctrl not live after reset $i: $(ctrl_state $ctrl)"
+	sleep 2
+done
+# Removal aborts what is in flight on it: those polled bios fail over.
+pci=$(readlink -f /sys/class/nvme/$ctrl/device)
+log "PCI remove $pci ($ctrl)"
+echo 1 > $pci/remove
+wait_for 15 eval '[ "$(mp_slaves $MP | wc -l)" = 1 ]' || fail "$a still a path after its controller's removal"
+sleep 2
+echo 1 > /sys/bus/pci/rescan
+mp_wait_slaves $MP 2 30 || fail "$MP has paths '$(mp_slaves $MP | xargs)' after the rescan"
+fio_verify_wait || fail "polled fio verify saw errors across the resets and the removal"
+fo=$(mp_attr $MP failovers)
+[ "$fo" -gt 0 ] || fail "no polled bio failed over (failovers $fo)"
+
+# Paths without poll queues: no polling on their multipath disk.
+tcp_target_setup ports=4420,4421 ns=1 size=64 > /dev/null
+m=$(mp_by_id "$TCP_NQN" 1) || { sleep 3; m=$(mp_by_id "$TCP_NQN" 1); } || fail "no multipath disk for $TCP_NQN"
+mp_wait_slaves $m 2 20 || fail "$m has paths '$(mp_slaves $m | xargs)'"
+[ "$(cat /sys/block/$m/queue/io_poll)" = 0 ] || fail "$m advertises polling over nvme-tcp paths without poll queues"
+pass "io_poll 1 over polling paths, polled fio verify clean across 3 resets and a removal ($fo bios moved, $((p1 - p0)) polls in 2 s), io_poll 0 without poll queues; QD1 IOPS raw${IOPS[$a.0]} /${IOPS[$a.1]} polled, $MP${IOPS[$MP.0]} /${IOPS[$MP.1]} polled"
