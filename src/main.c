@@ -304,4 +304,6 @@ module_exit(mpath_exit);
 MODULE_DESCRIPTION("NVMe multipathing for nvme-core with native multipath off");
 MODULE_AUTHOR("nvme-mpath developers");
 MODULE_LICENSE("GPL");
+/* Keep in step with dkms.conf, debian/changelog and the RPM spec. */
+MODULE_VERSION("0.1.0");
 MODULE_SOFTDEP("pre: nvme_core");
