@@ -573,7 +573,7 @@ static size_t ana_log_size(const struct job *j)
 	uint64_t size;
 
 	size = ANA_HDR_LEN + (uint64_t)j->idv.nanagrpid * ANA_DESC_LEN +
-	       (uint64_t)j->idv.nn * 4;
+	       (uint64_t)j->idv.nn * sizeof(__le32);
 	if (size > ANA_LOG_MAX) {
 		info("%s: ANA log could be %llu bytes; reading the first %u",
 		     j->name, (unsigned long long)size, ANA_LOG_MAX);
@@ -857,7 +857,7 @@ static int parse_desc(const struct ctrl *c, struct parse *p, const uint8_t *log,
 		       grpid, off, d.state);
 		return -1;
 	}
-	if (nnsids > (len - off - ANA_DESC_LEN) / 4) {
+	if (nnsids > (len - off - ANA_DESC_LEN) / sizeof(d.nsids[0])) {
 		reject(c, "group %u at offset %zu: %u NSIDs do not fit in the %zu bytes left",
 		       grpid, off, nnsids, len - off - ANA_DESC_LEN);
 		return -1;
@@ -865,7 +865,8 @@ static int parse_desc(const struct ctrl *c, struct parse *p, const uint8_t *log,
 	p->grps[g].grpid = grpid;
 	p->grps[g].off = off;
 	for (j = 0; j < nnsids; j++) {
-		noff = off + ANA_DESC_LEN + (size_t)j * 4;
+		noff = off + offsetof(struct nvme_ana_group_desc, nsids) +
+		       (size_t)j * sizeof(d.nsids[0]);
 		nsid = log_le32(log + noff);
 		if (nsid == 0 || nsid == NVME_NSID_ALL) {
 			reject(c, "group %u at offset %zu: invalid NSID 0x%x at offset %zu",
@@ -876,7 +877,7 @@ static int parse_desc(const struct ctrl *c, struct parse *p, const uint8_t *log,
 	}
 	info("%s: group %u at offset %zu: %s, %u NSIDs", c->name, grpid, off,
 	     ana_state_name(d.state), nnsids);
-	*offp = off + ANA_DESC_LEN + (size_t)nnsids * 4;
+	*offp = off + ANA_DESC_LEN + (size_t)nnsids * sizeof(d.nsids[0]);
 	return 0;
 }
 
