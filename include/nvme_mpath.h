@@ -21,6 +21,8 @@
 #include <linux/percpu-refcount.h>
 #include <linux/workqueue.h>
 
+struct hd_geometry;
+
 #include "compat.h"
 
 #define MPATH_NQN_LEN		224	/* NVMF_NQN_SIZE + 1 */
@@ -391,6 +393,16 @@ int mpath_name_parse(const char * const *names, int n, const char *buf);
 /* io.c */
 extern struct bio_set mpath_bio_set;
 extern const struct block_device_operations mpath_fops;
+
+/* ops.c: what the disk offers besides bios */
+int mpath_ioctl(struct block_device *bdev, mpath_mode_t mode,
+		unsigned int cmd, unsigned long arg);
+int mpath_getgeo(struct block_device *bdev, struct hd_geometry *geo);
+#ifdef NVME_MPATH_HAVE_GET_UNIQUE_ID
+int mpath_get_unique_id(struct gendisk *disk, u8 id[16],
+			enum blk_unique_id type);
+#endif
+extern const struct pr_ops mpath_pr_ops;
 int mpath_io_init(void);
 void mpath_io_exit(void);
 void mpath_kick_requeue(struct mpath_head *head);

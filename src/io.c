@@ -67,6 +67,8 @@
 #include <linux/slab.h>
 #include <linux/sched/mm.h>
 
+#include <trace/events/block.h>
+
 #include "nvme_mpath.h"
 #include "judge.h"
 
@@ -304,6 +306,11 @@ static void mpath_dispatch(struct mpath_io *io, gfp_t gfp)
 	 * capacity zeroed first, and its I/O fails over either way.
 	 */
 	mpath_bio_set_remapped(bio);
+#ifdef NVME_MPATH_HAVE_BIO_REMAP_3
+	/* blktrace and bpftrace follow the bio from the disk to its path */
+	trace_block_bio_remap(bio, disk_devt(head->disk),
+			      bio->bi_iter.bi_sector);
+#endif
 	io->path = path;
 	/* Completions (interrupts included) decrement it on their CPU. */
 	this_cpu_inc(path->stats->inflight);
@@ -637,6 +644,13 @@ const struct block_device_operations mpath_fops = {
 	.submit_bio	= MPATH_SUBMIT_BIO(mpath_submit_bio),
 	.open		= mpath_open,
 	.release	= mpath_release,
+	.ioctl		= mpath_ioctl,
+	.compat_ioctl	= blkdev_compat_ptr_ioctl,
+	.getgeo		= mpath_getgeo,
+	.pr_ops		= &mpath_pr_ops,
+#ifdef NVME_MPATH_HAVE_GET_UNIQUE_ID
+	.get_unique_id	= mpath_get_unique_id,
+#endif
 #ifdef NVME_MPATH_HAVE_FREE_DISK
 	.free_disk	= mpath_free_disk,
 #endif
