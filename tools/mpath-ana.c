@@ -46,6 +46,7 @@
 #include <unistd.h>
 #include <linux/netlink.h>
 
+#include <json.h>
 #include <libnvme.h>
 
 #include "nvme-mpath.h"
@@ -173,6 +174,13 @@ static size_t nctrls;
 static struct path *paths;
 static size_t npaths;
 
+/*
+ * -o json: what was found and done, printed at the end; jchanged collects
+ * the attributes path_set() changed (or would) for the path being updated
+ */
+static bool json_out;
+static struct json_object *jctrls, *jpaths, *jchanged;
+
 /* where err() goes in this thread: stderr, or a job's/pass's buffer */
 static __thread char *msg_sink;
 
@@ -213,13 +221,16 @@ static void __printf(1, 2) info(const char *fmt, ...)
 
 	if (!verbose)
 		return;
-	flockfile(stdout);
-	printf("%s: ", prog);
+	/* with -o json, standard output is the JSON document's */
+	FILE *f = json_out ? stderr : stdout;
+
+	flockfile(f);
+	fprintf(f, "%s: ", prog);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	funlockfile(stdout);
+	fputc('\n', f);
+	funlockfile(f);
 }
 
 /* print each line of a collected message buffer with the program's prefix */
@@ -1015,9 +1026,12 @@ static int path_set(const struct path *p, const char *attr, const char *val,
 			return 0;
 		return path_write(p, file, val);
 	}
+	if (jchanged)
+		json_object_array_add(jchanged, json_object_new_string(attr));
 	if (dry_run) {
-		printf("%s/%s: would set %s: %s -> %s\n", p->mp, p->disk, attr,
-		       cur, val);
+		if (!json_out)
+			printf("%s/%s: would set %s: %s -> %s\n", p->mp,
+			       p->disk, attr, cur, val);
 		return 0;
 	}
 	if (path_write(p, file, val))
@@ -1049,30 +1063,66 @@ static int path_set_u(const struct path *p, const char *attr, unsigned int v,
 	return opt ? path_set_opt(p, attr, val) : path_set(p, attr, val, false);
 }
 
-static void path_update(const struct path *p)
+/* -o json: one entry of "paths" (takes jchanged) */
+static void json_path(const struct path *p, const struct nsid_ent *e, bool ok)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "disk", json_object_new_string(p->mp));
+	json_object_object_add(o, "path", json_object_new_string(p->disk));
+	json_object_object_add(o, "controller",
+			       json_object_new_string(p->ctrl->name));
+	json_object_object_add(o, "nsid", json_object_new_int64(p->nsid));
+	if (e) {
+		json_object_object_add(o, "ana_group",
+				       json_object_new_int64(e->grpid));
+		json_object_object_add(o, "ana_state",
+				       json_object_new_string(ana_state_name(e->state)));
+	}
+	json_object_object_add(o, "result", json_object_new_string(
+		!e ? "nsid-not-in-log" : ok ? "ok" : "failed"));
+	json_object_object_add(o, dry_run ? "would_change" : "changed",
+			       jchanged);
+	jchanged = NULL;
+	json_object_array_add(jpaths, o);
+}
+
+static int path_update_attrs(const struct path *p, const struct nsid_ent *e)
 {
 	const struct ctrl *c = p->ctrl;
-	const struct nsid_ent *e;
 
-	e = ctrl_find_nsid(c, p->nsid);
-	if (!e) {
-		err("%s/%s: NSID %u is in no ANA group of %s's log; path left unchanged",
-		    p->mp, p->disk, p->nsid, c->name);
-		return;
-	}
 	/* ANATT, and TP4129's values for the module's write resend hold */
 	if (c->idv.known &&
 	    (path_set_u(p, "anatt", c->idv.anatt, false) ||
 	     path_set_u(p, "tbkas", c->idv.tbkas, true) ||
 	     path_set_u(p, "cqt", c->idv.cqt, true)))
-		goto fail;
+		return -1;
 	if (path_set_u(p, "ana_group", e->grpid, false) ||
 	    path_set(p, "ana_state", ana_state_name(e->state), true))
-		goto fail;
-	return;
-fail:
-	status = MPATH_EXIT_FAIL;
+		return -1;
+	return 0;
 }
+
+static void path_update(const struct path *p)
+{
+	const struct ctrl *c = p->ctrl;
+	const struct nsid_ent *e;
+	int ret = 0;
+
+	if (json_out)
+		jchanged = json_object_new_array();
+	e = ctrl_find_nsid(c, p->nsid);
+	if (!e)
+		err("%s/%s: NSID %u is in no ANA group of %s's log; path left unchanged",
+		    p->mp, p->disk, p->nsid, c->name);
+	else
+		ret = path_update_attrs(p, e);
+	if (ret)
+		status = MPATH_EXIT_FAIL;
+	if (json_out)
+		json_path(p, e, ret == 0);
+}
+
 
 /* max_hw_sectors_kb of a path disk, in bytes (0 if unknown) */
 static size_t disk_max_transfer(const char *disk)
@@ -1236,8 +1286,36 @@ static int collect(const struct sel *s)
  * Use a finished full job on c: check its log and update c's paths.
  * Returns 0, or -1 (status set to 1, message printed).
  */
+/* -o json: one entry of "controllers" */
+static void json_ctrl(const struct ctrl *c, const struct job *j,
+		      const char *result)
+{
+	struct json_object *o;
+
+	if (!json_out)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(c->name));
+	json_object_object_add(o, "result", json_object_new_string(result));
+	if (c->idv.known) {
+		json_object_object_add(o, "anatt",
+				       json_object_new_int(c->idv.anatt));
+		json_object_object_add(o, "cqt", json_object_new_int(c->idv.cqt));
+		json_object_object_add(o, "tbkas",
+				       json_object_new_boolean(c->idv.tbkas));
+	}
+	if (j->len >= (ssize_t)ANA_HDR_LEN)
+		json_object_object_add(o, "change_count",
+				       json_object_new_int64((int64_t)log_chgcnt(j->log)));
+	if (j->log_file)
+		json_object_object_add(o, "log_file",
+				       json_object_new_string(j->log_file));
+	json_object_array_add(jctrls, o);
+}
+
 static int ctrl_apply(struct ctrl *c, struct job *j)
 {
+	const char *result = "failed";
 	size_t i;
 
 	if (j->id_ret < 0)
@@ -1249,19 +1327,39 @@ static int ctrl_apply(struct ctrl *c, struct job *j)
 	if (c->idv.known && !(c->idv.cmic & NVME_CTRL_CMIC_MULTI_ANA_REPORTING)) {
 		info("%s: no ANA reporting (CMIC 0x%02x): its paths are left alone",
 		     c->name, c->idv.cmic);
+		json_ctrl(c, j, "no-ana-reporting");
 		return 0;
 	}
 	if (j->len < 0)
 		goto fail;
-	if (ana_log_parse(c, j->log, (size_t)j->len))
+	if (ana_log_parse(c, j->log, (size_t)j->len)) {
+		result = "rejected";
 		goto fail;
+	}
+	json_ctrl(c, j, "applied");
 	for (i = 0; i < npaths; i++)
 		if (paths[i].ctrl == c)
 			path_update(&paths[i]);
 	return 0;
 fail:
+	json_ctrl(c, j, result);
 	status = MPATH_EXIT_FAIL;
 	return -1;
+}
+
+/* -o json: {"dry_run":..,"controllers":[..],"paths":[..]} on stdout */
+static void json_print(void)
+{
+	struct json_object *root = json_object_new_object();
+
+	json_object_object_add(root, "dry_run", json_object_new_boolean(dry_run));
+	json_object_object_add(root, "controllers", jctrls);
+	json_object_object_add(root, "paths", jpaths);
+	printf("%s\n", json_object_to_json_string_ext(root,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	jctrls = jpaths = NULL;
 }
 
 /* one pass over every controller, each read in turn (no --watch) */
@@ -1270,12 +1368,18 @@ static void sync_once(void)
 	struct job *j;
 	size_t k;
 
+	if (json_out) {
+		jctrls = json_object_new_array();
+		jpaths = json_object_new_array();
+	}
 	for (k = 0; k < nctrls; k++) {
 		j = job_new(ctrls[k], true);
 		job_run(j);
 		ctrl_apply(ctrls[k], j);
 		job_free(j);
 	}
+	if (json_out)
+		json_print();
 }
 
 /* ---- --dump-log ----------------------------------------------------------- */
@@ -1726,6 +1830,7 @@ static void usage(FILE *f)
 		"  -a, --all               every multipath disk (mpnvme*)\n"
 		"  -v, --verbose           say what is read, checked and written\n"
 		"  -n, --dry-run           print what would be written, write nothing\n"
+		"  -o, --output-format FMT normal (default) or json: what was read and done\n"
 		"  -w, --watch             keep running: every interval read each controller's\n"
 		"                          ANA log header, the whole log when its change count\n"
 		"                          moved; at once on the module's path uevents\n"
@@ -1805,6 +1910,7 @@ static int parse_args(int argc, char **argv, struct args *a, bool *done)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "watch", no_argument, NULL, 'w' },
+		{ "output-format", required_argument, NULL, 'o' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "dump-log", required_argument, NULL, OPT_DUMP_LOG },
 		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
@@ -1816,7 +1922,7 @@ static int parse_args(int argc, char **argv, struct args *a, bool *done)
 	int o;
 
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "avnwi:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "avnwi:o:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'a':
 			a->sel.all = true;
@@ -1829,6 +1935,15 @@ static int parse_args(int argc, char **argv, struct args *a, bool *done)
 			break;
 		case 'w':
 			a->watch = true;
+			break;
+		case 'o':
+			if (!strcmp(optarg, "json")) {
+				json_out = true;
+			} else if (strcmp(optarg, "normal")) {
+				err("-o: unknown output format '%s' (valid: normal, json)",
+				    optarg);
+				return MPATH_EXIT_USAGE;
+			}
 			break;
 		case 'i':
 			if (parse_interval(optarg, &a->interval))
@@ -1871,8 +1986,9 @@ static int check_args(struct args *a)
 	int i;
 
 	if (a->dump) {
-		if (a->sel.all || a->sel.ndisks || nlog_files || a->watch) {
-			err("--dump-log takes no disks, --all, --log-file or --watch");
+		if (a->sel.all || a->sel.ndisks || nlog_files || a->watch ||
+		    json_out) {
+			err("--dump-log takes no disks, --all, --log-file, --watch or -o json");
 			return MPATH_EXIT_USAGE;
 		}
 		return MPATH_EXIT_OK;
@@ -1888,6 +2004,10 @@ static int check_args(struct args *a)
 	}
 	if (a->watch && dry_run) {
 		err("--watch and --dry-run do not go together");
+		return MPATH_EXIT_USAGE;
+	}
+	if (a->watch && json_out) {
+		err("--watch writes no JSON: its messages are its output");
 		return MPATH_EXIT_USAGE;
 	}
 	for (i = 0; i < a->sel.ndisks; i++) {

@@ -11,7 +11,8 @@
 # sysfs within 2 intervals; an unchanged count writes nothing; a controller
 # that hangs is reported once, never holds up the other, and is reported
 # again when it answers; SIGTERM and SIGINT end the watch with status 0 and
-# its cost summary.  The units of packaging/systemd pass systemd-analyze
+# its cost summary; rmmod ends it.  One-shot ana-sync -o json gives what was
+# read and done as JSON.  The units of packaging/systemd pass systemd-analyze
 # verify (where it is installed).
 set -u
 
@@ -185,6 +186,37 @@ else
 	[ $RC = 0 ] && grep -q "nvme_mpath was unloaded: the watch ends" "$T/out" &&
 		ok "module unloaded: the watch ends, status 0" || bad "unload: rc=$RC out=$(cat "$T/out")"
 fi
+
+# ---- one-shot ana-sync -o json (what was read and done, for scripts) ----
+reset_sysfs
+log "$T/l90" 5 1
+printf '\x01\x00' > "$T/short"
+"${CMD[@]}" -o json -v --sysfs "$S" --all --log-file nvme90="$T/l90" --log-file nvme91="$T/short" > "$T/out" 2> "$T/err"
+rc=$?
+j=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = {x["name"]: x for x in d["controllers"]}
+p = {x["path"]: x for x in d["paths"]}
+print(d["dry_run"], c["nvme90"]["result"], c["nvme90"]["change_count"], c["nvme91"]["result"],
+      p["nvme90n1"]["ana_state"], ",".join(p["nvme90n1"]["changed"]), "nvme91n1" in p)' "$T/out" 2>&1)
+[ $rc = 1 ] && [ "$j" = "False applied 5 rejected optimized ana_group,ana_state False" ] &&
+	grep -q "nvme91: ANA log rejected" "$T/err" && [ "$(states)" = "optimized unknown" ] &&
+	ok "-o json (with -v): valid JSON on stdout, controllers and paths, messages on stderr" ||
+	bad "-o json: rc=$rc j=$j out=$(head -c 300 "$T/out")"
+reset_sysfs
+"${CMD[@]}" -o json -n --sysfs "$S" --all --log-file nvme90="$T/l90" --log-file nvme91="$T/l90" > "$T/out" 2> "$T/err"
+j=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["dry_run"], " ".join(",".join(x["would_change"]) for x in d["paths"]))' "$T/out" 2>&1)
+[ "$j" = "True ana_group,ana_state ana_group,ana_state" ] && [ "$(states)" = "unknown unknown" ] &&
+	ok "-o json -n: would_change listed, nothing written" || bad "-o json -n: $j $(states)"
+for args in "-o xml --all" "-o json --watch --all" "-o json --dump-log nvme0"; do
+	"${CMD[@]}" --sysfs "$S" $args > /dev/null 2> "$T/err"
+	rc=$?
+	[ $rc = 2 ] && [ -s "$T/err" ] && ok "usage error exits 2: '$args'" || bad "'$args': rc=$rc"
+done
 
 # ---- the systemd units ----
 if command -v systemd-analyze > /dev/null; then
