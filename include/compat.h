@@ -32,6 +32,14 @@ typedef fmode_t mpath_mode_t;
 #define MPATH_OPEN_DISK		(bdev->bd_disk)
 #endif
 
+#ifdef NVME_MPATH_HAVE_GETGEO_GENDISK
+#define MPATH_GETGEO_ARGS	struct gendisk *disk, struct hd_geometry *geo
+#define MPATH_GETGEO_DISK	(disk)
+#else
+#define MPATH_GETGEO_ARGS	struct block_device *bdev, struct hd_geometry *geo
+#define MPATH_GETGEO_DISK	(bdev->bd_disk)
+#endif
+
 #ifdef NVME_MPATH_HAVE_RELEASE_ONE_ARG
 #define MPATH_RELEASE_ARGS	struct gendisk *disk
 #else

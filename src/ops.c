@@ -81,12 +81,12 @@ int mpath_ioctl(struct block_device *bdev, mpath_mode_t mode,
 	return ret;
 }
 
-int mpath_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+int mpath_getgeo(MPATH_GETGEO_ARGS)
 {
 	/* nvme-core's answer for its own disks */
 	geo->heads = 1 << 6;
 	geo->sectors = 1 << 5;
-	geo->cylinders = get_capacity(bdev->bd_disk) >> 11;
+	geo->cylinders = get_capacity(MPATH_GETGEO_DISK) >> 11;
 	return 0;
 }
 
