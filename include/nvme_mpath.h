@@ -41,7 +41,9 @@ extern const char * const mpath_iopolicy_names[MPATH_IOPOLICY_NR];
 
 /* Module parameters (main.c). */
 extern int mpath_default_iopolicy;
-extern unsigned int mpath_no_path_timeout;	/* seconds */
+extern unsigned int mpath_no_path_timeout;	/* seconds; FOREVER: queue */
+#define MPATH_TIMEOUT_FOREVER	UINT_MAX	/* no_path_timeout=-1 */
+#define MPATH_TIMEOUT_MODULE	(-2)		/* a disk follows the module's */
 extern unsigned int mpath_check_interval;	/* seconds */
 extern char *mpath_single_path_subsys;
 extern unsigned int mpath_ana_transition_timeout;	/* seconds, 0: ANATT */
@@ -260,6 +262,8 @@ struct mpath_head {
 	unsigned int refs;		/* the disk's + one per opener */
 	unsigned long no_path_since;	/* jiffies; 0 while a path is usable */
 	unsigned long no_path_total;	/* jiffies without a path, past episodes */
+	int no_path_timeout;		/* s; -1 forever; MPATH_TIMEOUT_MODULE */
+	unsigned long flush_at;		/* jiffies: fail_waiting written; 0 never */
 	unsigned int ana_wait;		/* seconds I/O may wait: a path is in change */
 
 	spinlock_t requeue_lock;	/* protects requeue_list */
@@ -377,6 +381,9 @@ u64 mpath_path_latency(struct mpath_path *path, bool recent_only);
 const char *mpath_ana_state_name(unsigned int state);
 int mpath_ana_state_parse(const char *buf);
 void mpath_path_set_ana(struct mpath_path *path, u8 state);
+unsigned int mpath_head_timeout(const struct mpath_head *head);
+int mpath_timeout_parse(const char *val, unsigned int *secs);
+void mpath_head_fail_waiting(struct mpath_head *head);
 int mpath_path_set_disabled(struct mpath_path *path, bool disable);
 void mpath_path_report(struct mpath_path *path, const char *event);
 

@@ -51,6 +51,27 @@ struct mpath_cand {
 
 static void mpath_update_fn(struct work_struct *work);
 static DECLARE_WORK(mpath_update_work, mpath_update_fn);
+/* Looks again at pathless heads, every second while there are some. */
+static DECLARE_DELAYED_WORK(mpath_expire_work, mpath_update_fn);
+static void mpath_head_reap(struct mpath_head *head);
+
+/* The head's no_path_timeout: seconds, or MPATH_TIMEOUT_FOREVER. */
+unsigned int mpath_head_timeout(const struct mpath_head *head)
+{
+	int t = READ_ONCE(head->no_path_timeout);
+
+	if (t == MPATH_TIMEOUT_MODULE)
+		return READ_ONCE(mpath_no_path_timeout);
+	return t < 0 ? MPATH_TIMEOUT_FOREVER : t;
+}
+
+/* mpath/fail_waiting: what waits for a path fails now (any context). */
+void mpath_head_fail_waiting(struct mpath_head *head)
+{
+	WRITE_ONCE(head->flush_at, jiffies ?: 1);
+	mpath_kick_requeue(head);
+	mpath_schedule_update();
+}
 
 /* What differs between two identities, or NULL if they name one namespace. */
 static const char *mpath_ident_mismatch(const struct mpath_ident *a,
@@ -277,6 +298,7 @@ static struct mpath_head *mpath_head_alloc(struct mpath_subsys *subsys,
 	head->id = *id;
 	head->iopolicy = READ_ONCE(mpath_default_iopolicy);
 	head->resend_hold = READ_ONCE(mpath_default_resend_hold);
+	head->no_path_timeout = MPATH_TIMEOUT_MODULE;
 	INIT_LIST_HEAD(&head->paths);
 	atomic_set(&head->openers, 0);
 	head->refs = 1;			/* the disk's */
@@ -576,9 +598,16 @@ void mpath_handle_remove(struct device *dev, struct list_head *release)
 	set_bit(MPATH_PATH_REMOVED, &path->flags);
 	mpath_path_report(path, "path-removed");
 	mpath_head_drop_path(head, path, release);
-	if (!head->nr_paths && atomic_read(&head->openers))
-		pr_warn("%s: last path gone; the disk stays while it is open and fails I/O until a path returns\n",
-			head->disk->disk_name);
+	if (!head->nr_paths) {
+		unsigned int secs = mpath_head_timeout(head);
+
+		if (secs == MPATH_TIMEOUT_FOREVER)
+			pr_warn("%s: last path gone; I/O waits for one to come back (no_path_timeout -1: until mpath/fail_waiting is written)\n",
+				head->disk->disk_name);
+		else
+			pr_warn("%s: last path gone; the disk waits %us for one to come back\n",
+				head->disk->disk_name, secs);
+	}
 }
 
 /**
@@ -596,16 +625,48 @@ void mpath_handle_remove_done(struct list_head *release)
 	if (list_empty(release))
 		return;
 	mpath_paths_release(release);
-	list_for_each_entry(s, &mpath_subsystems, node) {
-		list_for_each_entry_safe(head, tmp, &s->heads, node) {
-			if (head->nr_paths)
-				continue;
-			if (atomic_read(&head->openers))
-				mpath_kick_requeue(head);
-			else
-				mpath_head_destroy(head);
-		}
+	list_for_each_entry(s, &mpath_subsystems, node)
+		list_for_each_entry_safe(head, tmp, &s->heads, node)
+			mpath_head_reap(head);
+}
+
+/*
+ * Has a head without paths waited long enough for one to come back: its
+ * no_path_timeout since the last went, or fail_waiting written since?
+ */
+static bool mpath_head_pathless_expired(struct mpath_head *head)
+{
+	unsigned int secs = mpath_head_timeout(head);
+	unsigned long since = READ_ONCE(head->no_path_since);
+	unsigned long flush = READ_ONCE(head->flush_at);
+
+	if (!since)
+		return true;
+	if (flush && !time_before(flush, since))
+		return true;
+	return secs != MPATH_TIMEOUT_FOREVER &&
+	       time_after_eq(jiffies, since + (unsigned long)secs * HZ);
+}
+
+/*
+ * A head without paths stays for its no_path_timeout, its bios waiting (a
+ * target reboot deletes and re-creates the controllers: their disks join
+ * it again, under the same name).  Then it goes, unless it is open: an
+ * open one stays until its last opener closes it, failing I/O.
+ */
+static void mpath_head_reap(struct mpath_head *head)
+{
+	lockdep_assert_held(&mpath_mutex);
+	if (head->nr_paths)
+		return;
+	if (!mpath_head_pathless_expired(head)) {
+		queue_delayed_work(mpath_io_wq, &mpath_expire_work, HZ);
+		return;
 	}
+	if (atomic_read(&head->openers))
+		mpath_kick_requeue(head);
+	else
+		mpath_head_destroy(head);
 }
 
 /* Republishes a stale path set and announces the paths that changed state. */
@@ -632,8 +693,8 @@ static void mpath_update_fn(struct work_struct *work)
 	mutex_lock(&mpath_mutex);
 	list_for_each_entry(s, &mpath_subsystems, node) {
 		list_for_each_entry_safe(head, tmp, &s->heads, node) {
-			if (!head->nr_paths && !atomic_read(&head->openers)) {
-				mpath_head_destroy(head);
+			if (!head->nr_paths) {
+				mpath_head_reap(head);
 				continue;
 			}
 			mpath_head_refresh(head);
@@ -657,6 +718,7 @@ void mpath_teardown_all(void)
 	LIST_HEAD(heads);
 	LIST_HEAD(release);
 
+	cancel_delayed_work_sync(&mpath_expire_work);
 	cancel_work_sync(&mpath_update_work);
 	mutex_lock(&mpath_mutex);
 	/* Every disk deleted, then every path released in one batch. */
@@ -681,6 +743,7 @@ void mpath_teardown_all(void)
 	mutex_unlock(&mpath_mutex);
 	/* Path probes hold path references, which the teardown waited for. */
 	cancel_work_sync(&mpath_update_work);
+	cancel_delayed_work_sync(&mpath_expire_work);
 	/*
 	 * A disk's last reference (a sysfs reader, say) may outlive its
 	 * teardown; its ->free_disk is this module's code.

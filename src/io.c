@@ -223,10 +223,13 @@ static void mpath_io_end(struct bio *bio)
 static void mpath_no_path(struct mpath_io *io)
 {
 	struct mpath_head *head = io->head;
+	unsigned int secs = mpath_head_timeout(head);
+	bool forever = secs == MPATH_TIMEOUT_FOREVER;
 	/* A path in ANA change may take up to its ANATT to come back. */
-	unsigned long timeout = max(READ_ONCE(mpath_no_path_timeout),
-				    READ_ONCE(head->ana_wait)) * HZ;
+	unsigned long timeout = forever ? 0 :
+				max(secs, READ_ONCE(head->ana_wait)) * HZ;
 	unsigned long since = READ_ONCE(head->no_path_since);
+	unsigned long flush = READ_ONCE(head->flush_at);
 	unsigned long now = jiffies;
 	blk_status_t status = io->last_status ?: BLK_STS_IOERR;
 
@@ -234,15 +237,25 @@ static void mpath_no_path(struct mpath_io *io)
 		status = BLK_STS_AGAIN;
 		goto fail;
 	}
-	if (!READ_ONCE(head->nr_paths)) {
-		pr_warn_ratelimited("%s: no path left: failing I/O\n",
+	if (READ_ONCE(head->dead)) {
+		pr_warn_ratelimited("%s: multipath disk going away: failing I/O\n",
 				    head->disk->disk_name);
 		goto fail;
 	}
+	/*
+	 * No usable path, or none left at all (a target reboot deletes its
+	 * controllers; re-created, their disks join this one again): wait.
+	 */
 	if (!io->wait_since)
 		io->wait_since = now ?: 1;
-	if (time_after_eq(now, io->wait_since + timeout) ||
-	    (since && time_after_eq(now, since + timeout))) {
+	if (flush && !time_after(io->wait_since, flush)) {
+		atomic64_inc(&head->no_path_failed);
+		pr_warn_ratelimited("%s: failing waiting I/O, as the administrator asked\n",
+				    head->disk->disk_name);
+		goto fail;
+	}
+	if (!forever && (time_after_eq(now, io->wait_since + timeout) ||
+			 (since && time_after_eq(now, since + timeout)))) {
 		atomic64_inc(&head->no_path_failed);
 		pr_warn_ratelimited("%s: no usable path for %us: failing I/O\n",
 				    head->disk->disk_name, jiffies_to_msecs(timeout) / 1000);
@@ -511,18 +524,28 @@ static void mpath_hold(struct mpath_io *io, struct mpath_path *path)
 }
 
 /*
- * A held bio whose time has not come stays; once it has, it goes on like
- * any other (the wait for a usable path starts then).  Returns true if it
- * stays.  With no path left at all it is failed: nothing could take it.
+ * A held bio whose time has not come stays, also while the disk has no
+ * path left (one may come back before the old controller is done); once
+ * it has, it goes on like any other (the wait for a usable path starts
+ * then).  fail_waiting fails it.  Returns true if it stays or is done.
  */
 static bool mpath_still_held(struct mpath_io *io)
 {
 	struct mpath_head *head = io->head;
+	unsigned long flush = READ_ONCE(head->flush_at);
 	unsigned long now = jiffies;
 
 	if (likely(!io->hold_until))
 		return false;
-	if (time_before(now, io->hold_until) && READ_ONCE(head->nr_paths)) {
+	if (unlikely(flush && !time_after(io->held_at, flush))) {
+		/* fail_waiting: it fails now rather than going early */
+		atomic64_add(jiffies_to_msecs(now - io->held_at), &head->hold_ms);
+		atomic64_inc(&head->no_path_failed);
+		mpath_io_complete(io, io->last_status ?: BLK_STS_IOERR);
+		return true;
+	}
+	/* Held even with no path left: a path may come back within it. */
+	if (time_before(now, io->hold_until) && !READ_ONCE(head->dead)) {
 		mpath_requeue(io, io->hold_until - now);
 		return true;
 	}

@@ -13,6 +13,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include "nvme_mpath.h"
 
@@ -78,22 +79,50 @@ static int mpath_param_set_uint_range(const char *val, unsigned int *p,
 	return 0;
 }
 
+/* Seconds, or -1: I/O waits for a path until an administrator says. */
+int mpath_timeout_parse(const char *val, unsigned int *secs)
+{
+	if (sysfs_streq(val, "-1")) {
+		*secs = MPATH_TIMEOUT_FOREVER;
+		return 0;
+	}
+	if (kstrtouint(val, 0, secs) || *secs > MPATH_MAX_TIMEOUT)
+		return -EINVAL;
+	return 0;
+}
+
 static int mpath_param_set_timeout(const char *val,
 				   const struct kernel_param *kp)
 {
-	return mpath_param_set_uint_range(val, kp->arg, 0, MPATH_MAX_TIMEOUT,
-					  "no_path_timeout");
+	unsigned int v;
+
+	if (mpath_timeout_parse(val, &v)) {
+		pr_err("invalid no_path_timeout '%s': must be -1 or an integer from 0 to %u\n",
+		       val, MPATH_MAX_TIMEOUT);
+		return -EINVAL;
+	}
+	WRITE_ONCE(mpath_no_path_timeout, v);
+	return 0;
+}
+
+static int mpath_param_get_timeout(char *buf, const struct kernel_param *kp)
+{
+	unsigned int v = READ_ONCE(mpath_no_path_timeout);
+
+	if (v == MPATH_TIMEOUT_FOREVER)
+		return sysfs_emit(buf, "-1\n");
+	return sysfs_emit(buf, "%u\n", v);
 }
 
 static const struct kernel_param_ops mpath_timeout_ops = {
 	.set = mpath_param_set_timeout,
-	.get = param_get_uint,
+	.get = mpath_param_get_timeout,
 };
 
 module_param_cb(no_path_timeout, &mpath_timeout_ops, &mpath_no_path_timeout,
 		0644);
 MODULE_PARM_DESC(no_path_timeout,
-		 "Seconds I/O waits when no path is usable before it fails with an I/O error (0-86400, default 60; 0 fails at once)");
+		 "Seconds I/O waits when no path is usable, or none is left, before it fails with an I/O error; a disk whose last path went stays that long for one to come back (-1 or 0-86400, default 60; 0 fails at once; -1 waits until mpath/fail_waiting is written)");
 
 static int mpath_param_set_interval(const char *val,
 				    const struct kernel_param *kp)
@@ -268,9 +297,9 @@ static int __init mpath_init(void)
 	ret = mpath_discovery_start();
 	if (ret)
 		goto out_checker;
-	pr_info("loaded: iopolicy=%s no_path_timeout=%us path_check_interval=%us max_retries=%u\n",
+	pr_info("loaded: iopolicy=%s no_path_timeout=%ds path_check_interval=%us max_retries=%u\n",
 		mpath_iopolicy_names[mpath_default_iopolicy],
-		mpath_no_path_timeout, mpath_check_interval,
+		(int)mpath_no_path_timeout, mpath_check_interval,
 		mpath_max_retries);
 	return 0;
 

@@ -291,10 +291,14 @@ int mpath_pathset_rebuild(struct mpath_head *head)
 		mpath_kick_requeue(head);
 	} else if (!head->no_path_since) {
 		WRITE_ONCE(head->no_path_since, jiffies ?: 1);
-		if (head->disk_added && head->nr_paths)
+		if (head->disk_added && head->nr_paths &&
+		    mpath_head_timeout(head) == MPATH_TIMEOUT_FOREVER)
+			pr_warn("%s: no usable path; I/O waits for one (no_path_timeout -1)\n",
+				head->disk->disk_name);
+		else if (head->disk_added && head->nr_paths)
 			pr_warn("%s: no usable path; I/O waits up to %us for one\n",
 				head->disk->disk_name,
-				max(READ_ONCE(mpath_no_path_timeout), ana_wait));
+				max(mpath_head_timeout(head), ana_wait));
 	}
 	if (old)
 		kfree_rcu(old, rcu);

@@ -10,6 +10,8 @@
  *   mpath/no_path_ms                time spent with paths but none usable
  *   mpath/current_paths             the paths the policy chooses from now
  *   mpath/resend_hold                tp4129 | off (rw); writes_held, hold_ms
+ *   mpath/no_path_timeout           this disk's (rw: seconds or -1)
+ *   mpath/fail_waiting              write 1: what waits for a path fails
  *   mpath/io_fail_no_available_path_count, command_error_count
  *                                   bios failed for want of a usable path;
  *                                   bios returned with a command error
@@ -193,6 +195,49 @@ static ssize_t resend_hold_store(struct kobject *kobj,
 	return count;
 }
 
+/* This disk's: seconds, or -1 (wait until fail_waiting is written). */
+static ssize_t no_path_timeout_show(struct kobject *kobj,
+				    struct kobj_attribute *a, char *buf)
+{
+	unsigned int secs = mpath_head_timeout(mpath_kobj_to_head(kobj));
+
+	if (secs == MPATH_TIMEOUT_FOREVER)
+		return sysfs_emit(buf, "-1\n");
+	return sysfs_emit(buf, "%u\n", secs);
+}
+
+static ssize_t no_path_timeout_store(struct kobject *kobj,
+				     struct kobj_attribute *a,
+				     const char *buf, size_t count)
+{
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
+	unsigned int secs;
+
+	if (mpath_timeout_parse(buf, &secs))
+		return -EINVAL;
+	WRITE_ONCE(head->no_path_timeout,
+		   secs == MPATH_TIMEOUT_FOREVER ? -1 : (int)secs);
+	/* A shorter wait may be over already. */
+	mpath_kick_requeue(head);
+	mpath_schedule_update();
+	return count;
+}
+
+/* "1": every bio waiting for a path now fails (EIO); later ones wait. */
+static ssize_t fail_waiting_store(struct kobject *kobj,
+				  struct kobj_attribute *a, const char *buf,
+				  size_t count)
+{
+	struct mpath_head *head = mpath_kobj_to_head(kobj);
+
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+	pr_info("%s: failing the I/O waiting for a path, as asked\n",
+		head->disk->disk_name);
+	mpath_head_fail_waiting(head);
+	return count;
+}
+
 static ssize_t writes_held_show(struct kobject *kobj,
 				struct kobj_attribute *a, char *buf)
 {
@@ -221,6 +266,9 @@ static struct kobj_attribute mpath_attr_command_error_count =
 	__ATTR_RO(command_error_count);
 static struct kobj_attribute mpath_attr_resend_hold = __ATTR_RW(resend_hold);
 static struct kobj_attribute mpath_attr_writes_held = __ATTR_RO(writes_held);
+static struct kobj_attribute mpath_attr_no_path_timeout =
+	__ATTR_RW(no_path_timeout);
+static struct kobj_attribute mpath_attr_fail_waiting = __ATTR_WO(fail_waiting);
 static struct kobj_attribute mpath_attr_hold_ms = __ATTR_RO(hold_ms);
 
 static struct attribute *mpath_head_attrs[] = {
@@ -237,6 +285,8 @@ static struct attribute *mpath_head_attrs[] = {
 	&mpath_attr_resend_hold.attr,
 	&mpath_attr_writes_held.attr,
 	&mpath_attr_hold_ms.attr,
+	&mpath_attr_no_path_timeout.attr,
+	&mpath_attr_fail_waiting.attr,
 	NULL,
 };
 
