@@ -23,11 +23,11 @@
 /* ---- block_device_operations and class_interface signatures ---- */
 
 #ifdef NVME_MPATH_HAVE_OPEN_GENDISK
-typedef blk_mode_t mpath_mode_t;
+#define mpath_mode_t		blk_mode_t
 #define MPATH_OPEN_ARGS		struct gendisk *disk, blk_mode_t mode
 #define MPATH_OPEN_DISK		(disk)
 #else
-typedef fmode_t mpath_mode_t;
+#define mpath_mode_t		fmode_t
 #define MPATH_OPEN_ARGS		struct block_device *bdev, fmode_t mode
 #define MPATH_OPEN_DISK		(bdev->bd_disk)
 #endif

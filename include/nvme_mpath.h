@@ -404,7 +404,11 @@ extern const struct block_device_operations mpath_fops;
 /* ops.c: what the disk offers besides bios */
 int mpath_ioctl(struct block_device *bdev, mpath_mode_t mode,
 		unsigned int cmd, unsigned long arg);
-int mpath_getgeo(MPATH_GETGEO_ARGS);
+#ifdef NVME_MPATH_HAVE_GETGEO_GENDISK
+int mpath_getgeo(struct gendisk *disk, struct hd_geometry *geo);
+#else
+int mpath_getgeo(struct block_device *bdev, struct hd_geometry *geo);
+#endif
 #ifdef NVME_MPATH_HAVE_GET_UNIQUE_ID
 int mpath_get_unique_id(struct gendisk *disk, u8 id[16],
 			enum blk_unique_id type);

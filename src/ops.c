@@ -59,7 +59,7 @@ static struct mpath_path *mpath_ops_path(struct mpath_head *head,
 }
 
 int mpath_ioctl(struct block_device *bdev, mpath_mode_t mode,
-		       unsigned int cmd, unsigned long arg)
+		unsigned int cmd, unsigned long arg)
 {
 	struct mpath_head *head = bdev->bd_disk->private_data;
 	const struct block_device_operations *fops;
@@ -92,7 +92,7 @@ int mpath_getgeo(MPATH_GETGEO_ARGS)
 
 #ifdef NVME_MPATH_HAVE_GET_UNIQUE_ID
 int mpath_get_unique_id(struct gendisk *disk, u8 id[16],
-			       enum blk_unique_id type)
+			enum blk_unique_id type)
 {
 	struct mpath_head *head = disk->private_data;
 	struct mpath_path *path = mpath_ops_path(head, NULL, 0);
