@@ -12,6 +12,10 @@
 #include <linux/bio-integrity.h>
 #endif
 #include <linux/blk-crypto.h>
+#if defined(NVME_MPATH_HAVE_LIMITS_INTEGRITY) || \
+    defined(NVME_MPATH_HAVE_BLK_INTEGRITY_H)
+#include <linux/blk-integrity.h>
+#endif
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/device.h>
@@ -126,6 +130,9 @@ static inline void mpath_bdev_close(struct mpath_bdev *b, void *holder)
 struct mpath_limits {
 	struct queue_limits lim;
 	bool wc, fua, nowait, poll, stable_writes, rotational, no_discard;
+	/* the paths' integrity (PI) format differs: the disk carries none */
+	bool integrity_mismatch;
+	struct gendisk *integrity_from;	/* before 6.11: the first path's */
 };
 
 /*
@@ -189,6 +196,8 @@ static inline void mpath_limits_init(struct mpath_limits *ml)
 	ml->stable_writes = false;
 	ml->rotational = false;
 	ml->no_discard = false;
+	ml->integrity_mismatch = false;
+	ml->integrity_from = NULL;
 }
 
 static inline void mpath_limits_stack(struct mpath_limits *ml,
@@ -205,6 +214,16 @@ static inline void mpath_limits_stack(struct mpath_limits *ml,
 		ml->lim.max_discard_sectors = 0;
 		ml->lim.max_hw_discard_sectors = 0;
 	}
+	/* The same integrity profile as the paths, if they all have one. */
+#ifdef NVME_MPATH_HAVE_LIMITS_INTEGRITY
+	if (!queue_limits_stack_integrity(&ml->lim, &q->limits))
+		ml->integrity_mismatch = true;
+#else
+	if (!ml->integrity_from)
+		ml->integrity_from = bdev->bd_disk;
+	else if (blk_integrity_compare(ml->integrity_from, bdev->bd_disk))
+		ml->integrity_mismatch = true;
+#endif
 #ifndef NVME_MPATH_HAVE_BLK_FEATURES
 	ml->wc |= test_bit(QUEUE_FLAG_WC, &q->queue_flags);
 	ml->fua |= test_bit(QUEUE_FLAG_FUA, &q->queue_flags);
@@ -217,11 +236,27 @@ static inline void mpath_limits_stack(struct mpath_limits *ml,
 #endif
 }
 
+/* Before 6.11 the integrity profile is registered on the disk. */
+static inline void mpath_register_integrity(struct gendisk *disk,
+					    struct mpath_limits *ml)
+{
+#ifndef NVME_MPATH_HAVE_LIMITS_INTEGRITY
+	if (!ml->integrity_mismatch && ml->integrity_from &&
+	    blk_get_integrity(ml->integrity_from))
+		blk_integrity_register(disk,
+				       blk_get_integrity(ml->integrity_from));
+#endif
+}
+
 static inline struct gendisk *mpath_alloc_disk(struct mpath_limits *ml,
 					       int node)
 {
 #ifdef NVME_MPATH_HAVE_BLK_ALLOC_DISK_LIM
-	return blk_alloc_disk(&ml->lim, node);
+	struct gendisk *disk = blk_alloc_disk(&ml->lim, node);
+
+	if (!IS_ERR(disk))
+		mpath_register_integrity(disk, ml);
+	return disk;
 #else
 #ifdef NVME_MPATH_HAVE_BLK_ALLOC_DISK_NODE
 	struct gendisk *disk = blk_alloc_disk(node);
@@ -254,6 +289,7 @@ static inline struct gendisk *mpath_alloc_disk(struct mpath_limits *ml,
 #endif
 	if (ml->stable_writes)
 		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, disk->queue);
+	mpath_register_integrity(disk, ml);
 	if (ml->rotational)
 		blk_queue_flag_clear(QUEUE_FLAG_NONROT, disk->queue);
 	else
@@ -386,6 +422,9 @@ static inline void mpath_limits_restack(struct gendisk *disk,
 		now.max_discard_sectors = 0;
 		now.max_hw_discard_sectors = 0;
 	}
+#ifdef NVME_MPATH_HAVE_LIMITS_INTEGRITY
+	queue_limits_stack_integrity(&now, &bq->limits);
+#endif
 #ifndef NVME_MPATH_HAVE_QUEUE_LIMITS_UPDATE
 	/* nowait and poll are queue flags there, not limits */
 	flags_change = (!test_bit(QUEUE_FLAG_NOWAIT, &bq->queue_flags) &&
@@ -400,6 +439,9 @@ static inline void mpath_limits_restack(struct gendisk *disk,
 	blk_stack_limits(&lim, &bq->limits, 0);
 	if (!bq->limits.max_discard_sectors)
 		lim.max_hw_discard_sectors = 0;
+#ifdef NVME_MPATH_HAVE_LIMITS_INTEGRITY
+	queue_limits_stack_integrity(&lim, &bq->limits);
+#endif
 #ifdef NVME_MPATH_HAVE_QUEUE_LIMITS_COMMIT_FROZEN
 	queue_limits_commit_update_frozen(q, &lim);
 #else
@@ -425,6 +467,28 @@ static inline void mpath_limits_restack(struct gendisk *disk,
 		blk_queue_flag_clear(QUEUE_FLAG_DISCARD, q);
 #endif
 	blk_mq_unfreeze_queue(q);
+#endif
+}
+
+/*
+ * May @bdev join @disk as a path?  A disk that carries an integrity profile
+ * takes only paths with the same one: dropping it from a live disk would
+ * pull it from under the bios carrying protection information.  A disk
+ * without one takes any path (each path generates and checks its own).
+ */
+static inline bool mpath_integrity_fits(struct gendisk *disk,
+					struct block_device *bdev)
+{
+#ifdef NVME_MPATH_HAVE_LIMITS_INTEGRITY
+	struct queue_limits t = disk->queue->limits;
+
+	if (!blk_get_integrity(disk))
+		return true;
+	return queue_limits_stack_integrity(&t, &bdev_get_queue(bdev)->limits);
+#else
+	if (!blk_get_integrity(disk))
+		return true;
+	return !blk_integrity_compare(disk, bdev->bd_disk);
 #endif
 }
 

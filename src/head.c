@@ -261,6 +261,12 @@ static void mpath_head_add_path(struct mpath_head *head,
 	path = mpath_path_create(head, id, dev);
 	if (IS_ERR(path))
 		return;
+	if (!mpath_integrity_fits(head->disk, path->bdev.bdev)) {
+		pr_warn("%s: path %s (%s) refused: its integrity (PI) format differs from the disk's\n",
+			head->disk->disk_name, path->name, path->ctrl_name);
+		mpath_path_destroy(path);
+		return;
+	}
 	mpath_limits_restack(head->disk, path->bdev.bdev);
 	ret = mpath_path_attach(path);
 	if (ret) {
@@ -420,6 +426,9 @@ static bool mpath_head_create(const struct mpath_ident *id,
 	list_for_each_entry(path, &claimed, node)
 		mpath_limits_stack(&ml, path->bdev.bdev);
 	path = list_first_entry(&claimed, struct mpath_path, node);
+	if (ml.integrity_mismatch)
+		pr_warn("NSID %u of %s: the paths differ in their integrity (PI) format: the multipath disk carries none (each path still generates and checks its own)\n",
+			id->nsid, id->nqn);
 	disk = mpath_alloc_disk(&ml, path->numa_node);
 	if (IS_ERR(disk)) {
 		pr_err("NSID %u of %s: cannot allocate a disk: %ld\n",

@@ -171,7 +171,8 @@ rig_case_header() {
 }
 
 # Named topologies. qemu2: one NVMe subsystem (nqn mp0) with two controllers
-# of the same serial sharing namespaces 1 and 2 (64 MiB each).
+# of the same serial sharing namespaces 1 and 2 (64 MiB each). qemu2pi: the
+# same with one namespace formatted with PI type 1 (ms=8).
 rig_topology() {
 	case "$1" in
 	none|"") ;;
@@ -183,6 +184,15 @@ rig_topology() {
 		echo "-device nvme-ns,drive=ns1,nsid=1,shared=on"
 		echo "-drive file=@IMG:ns2:64M@,if=none,format=raw,id=ns2,cache=unsafe"
 		echo "-device nvme-ns,drive=ns2,nsid=2,shared=on"
+		;;
+	qemu2pi)
+		# the same two controllers; namespace 1 formatted with 8 bytes of
+		# separate metadata per block and PI type 1 (T10-DIF)
+		echo "-device nvme-subsys,id=mp0,nqn=mp0"
+		echo "-device nvme,serial=mpath0,subsys=mp0,id=ctrl0"
+		echo "-device nvme,serial=mpath0,subsys=mp0,id=ctrl1"
+		echo "-drive file=@IMG:ns1:64M@,if=none,format=raw,id=ns1,cache=unsafe"
+		echo "-device nvme-ns,drive=ns1,nsid=1,shared=on,ms=8,mset=0,pi=1"
 		;;
 	*) rig_log "unknown topology '$1'"; return 1 ;;
 	esac
