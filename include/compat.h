@@ -12,8 +12,9 @@
 #include <linux/bio-integrity.h>
 #endif
 #include <linux/blk-crypto.h>
-#if defined(NVME_MPATH_HAVE_LIMITS_INTEGRITY) || \
-    defined(NVME_MPATH_HAVE_BLK_INTEGRITY_H)
+#ifdef NVME_MPATH_HAVE_LIMITS_INTEGRITY
+#include <linux/blk-integrity.h>
+#elif defined(NVME_MPATH_HAVE_BLK_INTEGRITY_H)
 #include <linux/blk-integrity.h>
 #endif
 #include <linux/blk-mq.h>
