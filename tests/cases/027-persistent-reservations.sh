@@ -70,6 +70,11 @@ WE=1
 expect ret=0 register /dev/$MP 0 0xa
 expect ret=0 reserve /dev/$MP 0xa $WE
 r=$(report); log "target: $(echo "$r" | jq -c '{rtype, regctl}')"
+# nvme-cli's resv-report through the multipath disk itself: the same answer
+nvme resv-report /dev/$MP --eds --numd=1023 -o json > /tmp/rrm.json 2>/tmp/rrm.err ||
+	fail "resv-report on $MP: $(cat /tmp/rrm.err)"
+[ "$(jq -S . /tmp/rrm.json)" = "$(echo "$r" | jq -S .)" ] ||
+	fail "resv-report on $MP differs from the path's: $(head -c 300 /tmp/rrm.json)"
 [ "$(echo "$r" | jq .rtype)" = $WE ] || fail "target shows reservation type $(echo "$r" | jq .rtype), expected Write Exclusive"
 echo "$r" | jq -e '[.regctlext[] | select(.rkey == 10 and .rcsts == 1)] | length == 1' > /dev/null ||
 	fail "target does not show key 0xa holding the reservation: $r"
@@ -96,4 +101,4 @@ expect ret=0 release /dev/$c 0xb $WE
 expect ret=0 clear /dev/$MP 0xa
 r=$(report)
 [ "$(echo "$r" | jq .regctl)" = 0 ] || fail "registrations left after clear: $r"
-pass "register/reserve through $MP (holder for both paths: writes via $a and $b), host B refused then holder after release (via $b alone), clear: target agrees at each step"
+pass "register/reserve through $MP (holder for both paths: writes via $a and $b), host B refused then holder after release (via $b alone), clear: target agrees at each step (resv-report on $MP = on $a)"
