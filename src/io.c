@@ -192,6 +192,15 @@ static void mpath_io_end(struct bio *bio)
 	if (io->start_ns && likely(!status))
 		mpath_account_latency(path, io->start_ns);
 	if (likely(!io->cloned)) {
+		/*
+		 * A bio merged into a request keeps a link to the next bio of
+		 * that request; resent from the requeue work straight to a
+		 * blk-mq path (no bio list clears it there), it would take that
+		 * stale chain into its new request (kernel BUG "request
+		 * botched", seen in 035).  Native's blk_steal_bios() path
+		 * clears it the same way.
+		 */
+		bio->bi_next = NULL;
 		bio->bi_end_io = io->end_io;
 		bio->bi_private = io->private;
 		bio->bi_opf = io->opf;
