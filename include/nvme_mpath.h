@@ -153,6 +153,9 @@ struct mpath_path_stats {
 
 struct mpath_head;
 
+/* mpath_path.probe_status before the first probe has ended */
+#define MPATH_PROBE_NONE	INT_MIN
+
 struct mpath_path {
 	struct kobject kobj;		/* mpath/paths/<disk>; frees the path */
 	struct list_head node;		/* head->paths, under mpath_mutex */
@@ -186,6 +189,8 @@ struct mpath_path {
 	u64 probe_start_ns;
 	u64 probe_ok_ns;
 	u64 probe_fail_ns;
+	struct work_struct probe_work;	/* mpath_path_probe() */
+	int probe_status;		/* last probe: 0, NVMe status or -errno */
 	u64 ana_report_ns;		/* last ANA state the helper wrote */
 
 	/* ANA, as reported by the helper; read locklessly. */

@@ -46,6 +46,15 @@ out="$BUILD/compat_probed.h.tmp"
 			echo "/* NVME_MPATH_HAVE_$u is not set */"
 		fi
 	done
+	# Exports the module takes with symbol_get() (prototypes in compat.h).
+	for sym in nvme_submit_sync_cmd; do
+		u=$(echo "$sym" | tr 'a-z' 'A-Z')
+		if grep -q "[[:space:]]$sym[[:space:]]" "$KDIR/Module.symvers" 2>/dev/null; then
+			echo "#define NVME_MPATH_HAVE_SYM_$u 1"
+		else
+			echo "/* NVME_MPATH_HAVE_SYM_$u is not set */"
+		fi
+	done
 	echo "#endif"
 } > "$out"
 mv "$out" "$BUILD/compat_probed.h"

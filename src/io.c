@@ -37,22 +37,28 @@
  *    path may be fine and the command bad (one bad block on the array), or
  *    the path may have lost access (ANA inaccessible without the helper
  *    having said so).  The path is not failed; it is verified: a one-block
- *    read (probe) started after the error.  The bio is resent to a path it
- *    has not failed on yet (at most MPATH_MAX_TRIES paths).  When it has
- *    no such path left, it waits for the verdict of its paths:
- *      - a probe started after its failure worked on one of them: the path
- *        is fine, the command failed - the bio completes with its status
- *        (command_error_count), no path is failed;
+ *    read (probe) started after the error, sent as an NVMe command of the
+ *    module's own where nvme-core allows it, so that its NVMe status is
+ *    seen (path.c): a controller that answers with a status not of the
+ *    path-related type (internal error, unrecovered read error, ...) has
+ *    proven the path.  The bio is resent to a path it has not failed on
+ *    yet (at most MPATH_MAX_TRIES paths).  When it has no such path left,
+ *    it waits for the verdict of its paths:
+ *      - a probe started after its failure worked or was answered on one
+ *        of them: the path is fine, the command failed - the bio completes
+ *        with its status (command_error_count), no path is failed.  A
+ *        namespace that fails everything while its controllers are live
+ *        ends here, within a few commands' time;
  *      - every one of them is unusable by now: path failures - the bio
  *        waits for a usable path, as above;
- *      - the rest failed their probes too, with live controllers: every
- *        path fails every command.  Either the namespace fails (the paths
- *        are fine) or every path lost ANA access and the helper has not
- *        said so yet.  The bio waits until the helper reports the paths'
- *        ANA state after the failure (inaccessible or change: path
- *        failures, it waits for a path; accessible: the namespace's) or
- *        MPATH_NS_GRACE passes, then completes with its status; the paths
- *        stay usable.
+ *      - the rest failed their probes too, with live controllers (a
+ *        path-related status on every path, or block-layer probes, which
+ *        cannot tell): either the namespace fails or every path lost ANA
+ *        access and the helper has not said so yet.  The bio waits until
+ *        the helper reports the paths' ANA state after the failure
+ *        (inaccessible or change: path failures, it waits for a path;
+ *        accessible: the namespace's) or MPATH_NS_GRACE passes, then
+ *        completes with its status; the paths stay usable.
  *    A path whose probe fails while a peer's later probe works is failed
  *    (mpath_head_judge_paths()): the path lost access, not the command.
  */

@@ -21,6 +21,7 @@
 struct workqueue_struct *mpath_wq;
 /* Work the I/O path depends on: requeueing, path set updates, checks. */
 struct workqueue_struct *mpath_io_wq;
+mpath_sync_cmd_t mpath_sync_cmd;
 
 int mpath_default_iopolicy = MPATH_IOPOLICY_NUMA;
 unsigned int mpath_no_path_timeout = 60;
@@ -276,10 +277,15 @@ static int __init mpath_init(void)
 		pr_info("nvme_core multipath setting unknown (%d); watching for NVMe disks\n",
 			native);
 	mpath_read_max_retries();
+	mpath_nvme_get();
+	if (!mpath_sync_cmd)
+		pr_info("nvme-core offers no NVMe command helper: path probes cannot read NVMe statuses\n");
 
 	mpath_wq = alloc_ordered_workqueue("nvme_mpath", WQ_MEM_RECLAIM);
-	if (!mpath_wq)
-		return -ENOMEM;
+	if (!mpath_wq) {
+		ret = -ENOMEM;
+		goto out_nvme;
+	}
 	/*
 	 * Unbound: a requeue may run on any CPU.  Naming it matters from 7.x
 	 * on, which warns about a workqueue neither WQ_UNBOUND nor WQ_PERCPU.
@@ -310,6 +316,8 @@ out_io_wq:
 	destroy_workqueue(mpath_io_wq);
 out_wq:
 	destroy_workqueue(mpath_wq);
+out_nvme:
+	mpath_nvme_put();
 	return ret;
 }
 
@@ -324,6 +332,7 @@ static void __exit mpath_exit(void)
 	destroy_workqueue(mpath_io_wq);
 	destroy_workqueue(mpath_wq);
 	mpath_io_exit();
+	mpath_nvme_put();
 	pr_info("unloaded\n");
 }
 

@@ -287,6 +287,8 @@ void mpath_path_report(struct mpath_path *path, const char *event)
 		kfree(envp[i]);
 }
 
+static void mpath_probe_fn(struct work_struct *work);
+
 /**
  * mpath_path_create - claim a namespace disk as a path of @head
  * @head: the head
@@ -311,6 +313,8 @@ struct mpath_path *mpath_path_create(struct mpath_head *head,
 	path->head = head;
 	INIT_LIST_HEAD(&path->node);
 	init_completion(&path->ref_done);
+	INIT_WORK(&path->probe_work, mpath_probe_fn);
+	path->probe_status = MPATH_PROBE_NONE;
 	path->numa_node = id->numa_node;
 	path->cntlid = id->cntlid;
 	strscpy(path->name, id->disk_name, sizeof(path->name));
@@ -476,68 +480,139 @@ void mpath_path_fail(struct mpath_path *path, blk_status_t status)
 	mpath_schedule_update();
 }
 
-static void mpath_probe_end_io(struct bio *bio)
+/*
+ * A probe's verdict.  @answered: the path works - the command went through,
+ * or the controller answered it with a status of its own (the namespace's
+ * or the command's: not a path-related one).  Otherwise the path failed it.
+ */
+static void mpath_probe_done(struct mpath_path *path, bool answered)
 {
-	struct mpath_path *path = bio->bi_private;
 	struct mpath_head *head = path->head;
-	unsigned int order = get_order(bio_first_bvec_all(bio)->bv_len);
 	u64 start = READ_ONCE(path->probe_start_ns);
 
-	if (!bio->bi_status) {
+	if (answered) {
 		WRITE_ONCE(path->probe_ok_ns, start);
 		WRITE_ONCE(head->ns_failing_ns, 0);
 		if (test_and_clear_bit(MPATH_PATH_FAILED, &path->flags)) {
 			set_bit(MPATH_HEAD_STALE, &head->flags);
 			mpath_schedule_update();
 		}
-	} else if (bio->bi_status != BLK_STS_AGAIN) {
-		/* EAGAIN (no tag free now) says nothing about the path. */
+	} else {
 		WRITE_ONCE(path->probe_fail_ns, start);
 		WRITE_ONCE(path->failed_at, jiffies);
 	}
-	__free_pages(bio_first_page_all(bio), order);
-	bio_put(bio);
+}
+
+/* Ends a probe with or without a verdict; drops the probe's reference. */
+static void mpath_probe_finish(struct mpath_path *path)
+{
 	clear_bit(MPATH_PATH_PROBING, &path->flags);
 	/* Bios may be waiting for this verdict. */
-	mpath_kick_requeue(head);
+	mpath_kick_requeue(path->head);
 	percpu_ref_put(&path->ref);
 }
 
+static void mpath_probe_end_io(struct bio *bio)
+{
+	struct mpath_path *path = bio->bi_private;
+	unsigned int order = get_order(bio_first_bvec_all(bio)->bv_len);
+
+	/* EAGAIN (no tag free now) says nothing about the path. */
+	if (bio->bi_status != BLK_STS_AGAIN) {
+		WRITE_ONCE(path->probe_status,
+			   blk_status_to_errno(bio->bi_status));
+		mpath_probe_done(path, !bio->bi_status);
+	}
+	__free_pages(bio_first_page_all(bio), order);
+	bio_put(bio);
+	mpath_probe_finish(path);
+}
+
 /*
- * Reads the first block of @path, without waiting or retrying.  The buffer
+ * The block layer's probe: a read of the first block, without waiting or
+ * retrying.  Its status cannot tell a path that lost access from a
+ * namespace that fails the read (both are BLK_STS_IOERR).  The buffer
  * holds a whole logical block, which may be larger than a page.
  */
-void mpath_path_probe(struct mpath_path *path)
+static void mpath_probe_bio(struct mpath_path *path)
 {
 	unsigned int len = bdev_logical_block_size(path->bdev.bdev);
 	unsigned int order = get_order(len);
 	struct page *page;
 	struct bio *bio;
 
-	if (test_and_set_bit(MPATH_PATH_PROBING, &path->flags))
-		return;
 	page = alloc_pages(GFP_NOIO, order);
 	if (!page)
-		goto out_clear;
+		goto out_finish;
 	bio = mpath_bio_alloc(path->bdev.bdev, 1, REQ_OP_READ | REQ_SYNC |
 			REQ_NOWAIT | REQ_FAILFAST_DEV |
 			REQ_FAILFAST_TRANSPORT | REQ_FAILFAST_DRIVER,
 			GFP_NOIO);
 	if (!bio) {
 		__free_pages(page, order);
-		goto out_clear;
+		goto out_finish;
 	}
 	__bio_add_page(bio, page, len, 0);
 	bio->bi_iter.bi_sector = 0;
 	bio->bi_end_io = mpath_probe_end_io;
 	bio->bi_private = path;
-	percpu_ref_get(&path->ref);
 	WRITE_ONCE(path->probe_start_ns, ktime_get_ns());
 	submit_bio(bio);
 	return;
 
-out_clear:
-	clear_bit(MPATH_PATH_PROBING, &path->flags);
+out_finish:
+	mpath_probe_finish(path);
+}
+
+/*
+ * The NVMe probe: the same read as an NVMe command of its own, which gives
+ * the NVMe status back (mpath_nvme_read_first_block(), compat.h).  A status
+ * of the path-related type (ANA inaccessible or in transition, host path
+ * error) or an error of the host (the command aborted by a reset) fails
+ * the path's probe; any other status is the controller's answer about the
+ * namespace - the path works.  A path disk with metadata (an integrity
+ * profile) is probed by the block layer instead: the command would need a
+ * metadata buffer.  Process context: the command is waited for.
+ */
+static void mpath_probe_fn(struct work_struct *work)
+{
+	struct mpath_path *path = container_of(work, struct mpath_path,
+					       probe_work);
+	int ret;
+
+	if (!mpath_nvme_probe_possible(path->bdev.bdev)) {
+		mpath_probe_bio(path);
+		return;
+	}
+	WRITE_ONCE(path->probe_start_ns, ktime_get_ns());
+	ret = mpath_nvme_read_first_block(path->bdev.bdev, path->head->id.nsid);
+	if (ret == -ENOMEM || ret == -EAGAIN) {
+		/* No verdict (no memory, no tag): the next probe asks again. */
+		mpath_probe_finish(path);
+		return;
+	}
+	/* Said once per change, not on every check interval. */
+	if (ret > 0 && ret != READ_ONCE(path->probe_status) &&
+	    !mpath_nvme_status_is_path(ret))
+		pr_info_ratelimited("%s: path %s (%s) answers with NVMe status %#x: the namespace's error, not the path's\n",
+				    path->head->disk->disk_name, path->name,
+				    path->ctrl_name, ret);
+	WRITE_ONCE(path->probe_status, ret);
+	mpath_probe_done(path, ret >= 0 && !mpath_nvme_status_is_path(ret));
+	mpath_probe_finish(path);
+}
+
+/*
+ * Checks that @path still reaches the namespace: one read of its first
+ * block, in the background (mpath_probe_fn); the verdict lands in the
+ * path's probe times and kicks the head's waiting bios.  Any context.
+ */
+void mpath_path_probe(struct mpath_path *path)
+{
+	if (test_and_set_bit(MPATH_PATH_PROBING, &path->flags))
+		return;
+	percpu_ref_get(&path->ref);
+	queue_work(mpath_io_wq, &path->probe_work);
 }
 
 /**

@@ -25,7 +25,8 @@
  *                                   latency_us, inflight, errors, failovers
  *                                   (= multipath_failover_count),
  *                                   command_error_count, command_retry_count,
- *                                   cqt, tbkas (rw, the helper), resend_hold_ms
+ *                                   cqt, tbkas (rw, the helper), resend_hold_ms,
+ *                                   probe_status
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -603,6 +604,24 @@ static ssize_t path_command_error_count_show(struct mpath_path *path,
 	return sysfs_emit(buf, "%lld\n", atomic64_read(&path->cmd_errors));
 }
 
+/*
+ * The last verification read's outcome: ok, the controller's NVMe status
+ * (hex, as nvme-cli prints it), a host error (-errno: aborted, no path),
+ * or none yet.
+ */
+static ssize_t path_probe_status_show(struct mpath_path *path, char *buf)
+{
+	int st = READ_ONCE(path->probe_status);
+
+	if (st == MPATH_PROBE_NONE)
+		return sysfs_emit(buf, "none\n");
+	if (!st)
+		return sysfs_emit(buf, "ok\n");
+	if (st > 0)
+		return sysfs_emit(buf, "nvme-status %#x\n", st);
+	return sysfs_emit(buf, "error %d\n", st);
+}
+
 static ssize_t path_command_retry_count_show(struct mpath_path *path,
 					     char *buf)
 {
@@ -639,6 +658,7 @@ MPATH_PATH_ATTR(failovers);
 MPATH_PATH_ATTR(multipath_failover_count);
 MPATH_PATH_ATTR(command_error_count);
 MPATH_PATH_ATTR(command_retry_count);
+MPATH_PATH_ATTR(probe_status);
 
 static struct attribute *mpath_path_attrs[] = {
 	&mpath_path_attr_disk.attr,
@@ -671,6 +691,7 @@ static struct attribute *mpath_path_attrs[] = {
 	&mpath_path_attr_multipath_failover_count.attr,
 	&mpath_path_attr_command_error_count.attr,
 	&mpath_path_attr_command_retry_count.attr,
+	&mpath_path_attr_probe_status.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(mpath_path);

@@ -9,11 +9,13 @@
 # raw path disk, cannot reserve while A holds the reservation and cannot
 # write, reserves once A released it, and A clears everything.  nvme
 # resv-report through a path shows the target's view at each step.  With
-# a path disabled, A's commands go through the other path.
+# a path disabled, A's commands go through the other path.  Last, a
+# reservation command that fails on its path (aborted by the host) goes
+# down the other path after the TP4129 hold.
 # nvmet implements reservations from Linux 6.13 on (namespace resv_enable):
 # this runs on the 7.x line and skips elsewhere.
 #@ topology: none
-#@ timeout: 240
+#@ timeout: 300
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/mpath.sh"
 
@@ -25,6 +27,7 @@ tcp_connect 4420; tcp_connect 4421
 mpath_load iopolicy=round-robin
 wait_for 20 _mp_of_disk_exists "$(disks_of_ctrl ${TCP_CTRL[4420]})" || fail "no multipath disk"
 a=$(disks_of_ctrl ${TCP_CTRL[4420]}) b=$(disks_of_ctrl ${TCP_CTRL[4421]})
+ca=${TCP_CTRL[4420]}
 MP=$(mp_of_disk $a)
 mp_wait_slaves $MP 2 20 || fail "$MP paths: $(mp_slaves $MP | xargs)"
 
@@ -101,4 +104,35 @@ expect ret=0 release /dev/$c 0xb $WE
 expect ret=0 clear /dev/$MP 0xa
 r=$(report)
 [ "$(echo "$r" | jq .regctl)" = 0 ] || fail "registrations left after clear: $r"
-pass "register/reserve through $MP (holder for both paths: writes via $a and $b), host B refused then holder after release (via $b alone), clear: target agrees at each step (resv-report on $MP = on $a)"
+
+# A path error during a reservation command: the command fails on path $a
+# and is sent down $b once the TP4129 hold is over (the old controller can
+# no longer execute it).  $a is the optimized path (the ANA states written
+# as the helper would), host-to-target traffic of port 4420 is delayed
+# 4.5 s (below the 5 s KATO: the target keeps the controller), and
+# nvme_core's io_timeout is 1 s: the host aborts the command after 1 s and
+# resets that controller.
+echo optimized > /sys/block/$MP/mpath/paths/$a/ana_state &&
+echo non-optimized > /sys/block/$MP/mpath/paths/$b/ana_state || fail "cannot write the paths' ana_state"
+old_tmo=$(cat /sys/module/nvme_core/parameters/io_timeout)
+echo 1 > /sys/module/nvme_core/parameters/io_timeout || fail "cannot set nvme_core io_timeout"
+for m in sch_prio cls_u32 sch_netem; do modprobe $m || fail "no $m"; done
+run tc qdisc add dev lo root handle 1: prio bands 4
+run tc qdisc add dev lo parent 1:4 handle 40: netem delay 4500ms
+run tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip dport 4420 0xffff flowid 1:4
+t0=$(date +%s%N)
+got=$(pr register /dev/$MP 0 0xc)
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+tc qdisc del dev lo root
+echo "$old_tmo" > /sys/module/nvme_core/parameters/io_timeout
+log "pr register /dev/$MP 0 0xc with $a's traffic delayed: $got after $ms ms"
+[ "$got" = ret=0 ] || fail "register with a path error on $a: $got, expected it to go through $b"
+dmesg_has "reservation command failed on path $a .*trying another path after the TP4129 hold" ||
+	fail "no log line of the reservation command's path error on $a: $(dmesg | grep -i reservation | tail -3)"
+_ca_live() { [ "$(cat /sys/class/nvme/$ca/state)" = live ]; }
+wait_for 60 _ca_live || fail "$ca did not come back: $(cat /sys/class/nvme/$ca/state)"
+r=$(report)
+echo "$r" | jq -e '[.regctlext[] | select(.rkey == 12)] | length >= 1' > /dev/null ||
+	fail "the target does not show key 0xc registered after the retry: $r"
+expect ret=0 clear /dev/$MP 0xc
+pass "path error during a reservation command: failed on $a, sent down $b after the TP4129 hold, registered after $ms ms; register/reserve through $MP (holder for both paths: writes via $a and $b), host B refused then holder after release (via $b alone), clear: target agrees at each step (resv-report on $MP = on $a)"

@@ -24,8 +24,8 @@
 INTERVAL=2
 LIMIT_MS=$(( INTERVAL * 1000 + 1000 ))
 FLIPS=4
-GAP=8		# seconds between flips: the window one flip is measured in
-WATCH_RUN=60	# seconds the watch runs in all (cost over a minute)
+GAP=6		# seconds between flips: the window one flip is measured in
+WATCH_RUN=40	# seconds the watch runs in all (its cost is taken over them)
 
 if [ -x "$MPATH_TOOL" ]; then WATCH=("$MPATH_TOOL" ana-sync)
 elif [ -x "$ANA_HELPER" ]; then WATCH=("$ANA_HELPER")
@@ -168,7 +168,7 @@ if [ $have_changes = 1 ]; then
 		[ $d = $FLIPS ] || fail "$p: ana_changes grew by $d over $FLIPS flips"
 	done
 fi
-# the rest of the minute idle: what the watch costs when nothing changes
+# the rest of WATCH_RUN idle: what the watch costs when nothing changes
 left=$(( wstart + WATCH_RUN - $(date +%s) ))
 [ $left -gt 0 ] && sleep $left
 kill -TERM $WPID; wait $WPID; wrc=$?
