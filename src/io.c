@@ -41,9 +41,13 @@
  *    module's own where nvme-core allows it, so that its NVMe status is
  *    seen (path.c): a controller that answers with a status not of the
  *    path-related type (internal error, unrecovered read error, ...) has
- *    proven the path.  The bio is resent to a path it has not failed on
- *    yet (at most MPATH_MAX_TRIES paths).  When it has no such path left,
- *    it waits for the verdict of its paths:
+ *    proven the path.  Where the probe is such an NVMe command, the bio
+ *    first waits for that verdict (a command's time; MPATH_VERDICT_WAIT at
+ *    most): answered, the error is the command's and the bio completes
+ *    with it at once, as native completes a command error; failed, it goes
+ *    on as below.  The bio is resent to a path it has not failed on yet
+ *    (at most MPATH_MAX_TRIES paths).  When it has no such path left, it
+ *    waits for the verdict of its paths:
  *      - a probe started after its failure worked or was answered on one
  *        of them: the path is fine, the command failed - the bio completes
  *        with its status (command_error_count), no path is failed.  A
@@ -84,6 +88,8 @@ static mempool_t mpath_io_pool;
 
 /* Waiting for the ANA helper to explain an every-path failure. */
 #define MPATH_NS_GRACE_MIN	(3 * NSEC_PER_SEC)
+/* How long a bio waits for its path's NVMe probe before trying others. */
+#define MPATH_VERDICT_WAIT	HZ
 /* Delay before resending a retryable status, as a short back-off. */
 #define MPATH_RETRY_DELAY	msecs_to_jiffies(10)
 
@@ -394,6 +400,7 @@ static void mpath_submit_bio(struct bio *bio)
 	io->nr_tried = 0;
 	io->retries = 0;
 	io->hold_until = 0;
+	io->verdict_since = 0;
 	mpath_dispatch(io, gfp);
 }
 
@@ -570,6 +577,37 @@ static bool mpath_still_held(struct mpath_io *io)
 	return false;
 }
 
+/*
+ * @io failed with an unclear error on a path whose probe reads the NVMe
+ * status: wait for that probe's verdict before sending it elsewhere.  The
+ * controller answered it (the path works): the error is the command's, the
+ * bio completes with it now - as native completes a command error without
+ * trying another path.  The probe failed, the path became unusable, or no
+ * verdict came within MPATH_VERDICT_WAIT: on to the other paths.
+ */
+static void mpath_io_verdict(struct mpath_io *io)
+{
+	struct mpath_path *p = io->tried[io->nr_tried - 1];
+	u64 t = io->tried_ns[io->nr_tried - 1];
+	unsigned long end = io->verdict_since + MPATH_VERDICT_WAIT;
+
+	if (READ_ONCE(p->probe_ok_ns) > t) {
+		io->verdict_since = 0;
+		atomic64_inc(&io->head->cmd_failed);
+		mpath_io_complete(io, io->last_status);
+		return;
+	}
+	if (READ_ONCE(p->probe_fail_ns) > t || !mpath_path_usable(p) ||
+	    !time_before(jiffies, end) || READ_ONCE(io->head->dead)) {
+		io->verdict_since = 0;
+		mpath_io_redispatch(io);
+		return;
+	}
+	/* An older probe in flight: its end kicks us, then a new one starts. */
+	mpath_path_verify(p, t);
+	mpath_requeue(io, end - jiffies);
+}
+
 /* A bio failed on a path with a status worth judging: see the header. */
 static void mpath_judge_error(struct mpath_io *io)
 {
@@ -612,6 +650,12 @@ static void mpath_judge_error(struct mpath_io *io)
 	now = ktime_get_ns();
 	mpath_path_verify(path, now);
 	mpath_io_tried(io, path, now);
+	if (mpath_nvme_probe_possible(path->bdev.bdev)) {
+		/* Its NVMe answer comes within a command's time: ask first. */
+		io->verdict_since = jiffies ?: 1;
+		mpath_io_verdict(io);
+		return;
+	}
 	mpath_io_redispatch(io);
 }
 
@@ -639,6 +683,8 @@ void mpath_requeue_work(struct work_struct *work)
 		list_del(&io->node);
 		if (io->path)
 			mpath_judge_error(io);
+		else if (io->verdict_since)
+			mpath_io_verdict(io);
 		else if (!mpath_still_held(io))
 			mpath_io_redispatch(io);
 	}
