@@ -18,7 +18,7 @@ echo -1 > /sys/block/$MP/mpath/no_path_timeout || fail "cannot set the disk's no
 [ "$(mp_attr $MP no_path_timeout)" = -1 ] || fail "disk no_path_timeout reads $(mp_attr $MP no_path_timeout)"
 [ "$(cat /sys/module/nvme_mpath/parameters/no_path_timeout)" = 60 ] || fail "the module default changed"
 
-fio_verify_start /dev/$MP 45
+fio_verify_start /dev/$MP 32
 sleep 6
 tcp_port_remove 4420; tcp_port_remove 4421
 mp_wait_slaves $MP 0 30 || fail "$MP still has paths $(mp_slaves $MP | xargs) after the controllers' loss timeout"

@@ -23,7 +23,7 @@ for bad in foo "" disable "enabled x" 1; do
 done
 
 ios_of() { cat /sys/block/$1/stat | awk '{print $1}'; }
-fio_verify_start /dev/$MP 40
+fio_verify_start /dev/$MP 25
 a0=$(ios_of $a)
 wait_for 20 eval '[ "$(ios_of $a)" -gt "$a0" ]' || fail "fio did no I/O on $a in 20 s"
 

@@ -25,7 +25,7 @@ a=${PATH_OF_PORT[4420]} b=${PATH_OF_PORT[4421]}
 path_ios() { echo $(( $(mp_path_attr $MP $1 read_ios) + $(mp_path_attr $MP $1 write_ios) )); }
 _grows() { [ "$(path_ios $1)" -gt "$2" ]; }
 
-fio_verify_start /dev/$MP 40
+fio_verify_start /dev/$MP 28
 wait_for 20 _grows $a 0 || fail "fio did no I/O on $a in 20 s"
 wait_for 20 _grows $b 0 || fail "fio did no I/O on $b in 20 s"
 
