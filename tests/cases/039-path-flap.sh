@@ -1,5 +1,5 @@
 #!/bin/bash
-# 039-path-flap: both paths flap, out of step, 12 times each under fio verify:
+# 039-path-flap: both paths flap, out of step, 8 times each under fio verify:
 # each port's ANA group goes inaccessible then optimized again, every
 # ~0.9 s (slower under TCG), never both inaccessible at once (no ANA helper: the module learns
 # only from I/O errors and its one-second checker, whose probe reads bring
@@ -14,9 +14,9 @@
 
 mp_tcp_setup iopolicy=round-robin path_check_interval=1 no_path_timeout=30
 a=${PATH_OF_PORT[4420]} b=${PATH_OF_PORT[4421]}
-fio_verify_start /dev/$MP 62
+fio_verify_start /dev/$MP 46
 sleep 4
-for i in $(seq 1 12); do
+for i in $(seq 1 8); do
 	ana_set 4420 inaccessible; sleep 0.7
 	ana_set 4420 optimized;    sleep 0.2
 	ana_set 4421 inaccessible; sleep 0.7
@@ -33,4 +33,4 @@ fio --name=r --filename=/dev/$MP --ioengine=libaio --direct=1 --rw=randread \
 [ "$(mp_path_attr $MP $a ios)" -gt "$a1" ] && [ "$(mp_path_attr $MP $b ios)" -gt "$b1" ] ||
 	fail "paths not both carrying I/O after flapping"
 [ "$(mp_attr $MP failovers)" -ge 6 ] || fail "only $(mp_attr $MP failovers) failovers: the flapping did not bite"
-pass "24 path flaps under fio verify: $(mp_attr $MP failovers) failovers, fio clean, both paths back; writes held $(mp_attr $MP writes_held 2>/dev/null || echo -), worst write ${FIO_WMAX_MS:-?} ms, read ${FIO_RMAX_MS:-?} ms"
+pass "16 path flaps under fio verify: $(mp_attr $MP failovers) failovers, fio clean, both paths back; writes held $(mp_attr $MP writes_held 2>/dev/null || echo -), worst write ${FIO_WMAX_MS:-?} ms, read ${FIO_RMAX_MS:-?} ms"
