@@ -111,11 +111,18 @@ r=$(report)
 # as the helper would), host-to-target traffic of port 4420 is delayed
 # 4.5 s (below the 5 s KATO: the target keeps the controller), and
 # nvme_core's io_timeout is 1 s: the host aborts the command after 1 s and
-# resets that controller.
-echo optimized > /sys/block/$MP/mpath/paths/$a/ana_state &&
-echo non-optimized > /sys/block/$MP/mpath/paths/$b/ana_state || fail "cannot write the paths' ana_state"
+# resets that controller.  A controller's I/O timeout is taken when it
+# connects (7.x), so host A's controller on port 4420 is connected again.
 old_tmo=$(cat /sys/module/nvme_core/parameters/io_timeout)
 echo 1 > /sys/module/nvme_core/parameters/io_timeout || fail "cannot set nvme_core io_timeout"
+ctrl_delete $ca > /dev/null
+mp_wait_slaves $MP 2 20 || fail "$a did not leave $MP: $(mp_slaves $MP | xargs)"
+tcp_connect 4420
+ca=${TCP_CTRL[4420]} a=$(disks_of_ctrl ${TCP_CTRL[4420]})
+mp_wait_slaves $MP 3 20 || fail "host A's new $a did not join $MP: $(mp_slaves $MP | xargs)"
+log "host A's port 4420 path again: $a ($ca), I/O timeout 1 s"
+echo optimized > /sys/block/$MP/mpath/paths/$a/ana_state &&
+echo non-optimized > /sys/block/$MP/mpath/paths/$b/ana_state || fail "cannot write the paths' ana_state"
 for m in sch_prio cls_u32 sch_netem; do modprobe $m || fail "no $m"; done
 run tc qdisc add dev lo root handle 1: prio bands 4
 run tc qdisc add dev lo parent 1:4 handle 40: netem delay 4500ms

@@ -5,8 +5,8 @@
 # controller alive - and nvme_core.io_timeout is 1 s, so the host aborts a
 # write stuck there after 1 s while its packets are still on their way.  A
 # program rewrites 16 blocks with rising generation numbers for 3 s, waits
-# 8 s and reads them back: each block must hold the last generation written
-# to it.  Three runs in this boot:
+# 6 s (every delayed packet has landed by then) and reads them back: each
+# block must hold the last generation written to it.  Three runs in this boot:
 #   native multipath (multipath=Y): the anchor, its result is printed;
 #   nvme_mpath resend_hold=off: resent at once - the case needs it to find
 #     the corruption (so that it can fail);
@@ -41,7 +41,7 @@ while time.monotonic() < t_end:
         buf.write(struct.pack("<QQ", b, gen) * (BLK // 16))
         os.pwritev(fd, [buf], BASE + b * BLK)
         last[b] = gen
-time.sleep(8)
+time.sleep(6)
 bad = []
 for b in range(NB):
     os.preadv(fd, [buf], BASE + b * BLK)

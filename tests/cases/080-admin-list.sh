@@ -41,11 +41,12 @@ jv() { jq -r "$1" $J; }
 # JV["disk||key"], JV["disk|path|key"]: every scalar of the JSON, read by
 # one jq run (a jq start costs ~0.3 s under TCG; ~130 of them did)
 declare -A JV
-while IFS=$'\t' read -r k v; do JV[$k]=$v; done < <(jq -r '
+jq -r '
 	.disks[] as $d |
 	($d | to_entries[] | select(.value | type != "array" and type != "object") |
 		"\($d.name)||\(.key)\t\(.value)"),
-	($d.paths[] as $p | $p | to_entries[] | "\($d.name)|\($p.name)|\(.key)\t\(.value)")' $J)
+	($d.paths[] as $p | $p | to_entries[] | "\($d.name)|\($p.name)|\(.key)\t\(.value)")' $J > /tmp/list.flat
+while IFS=$'\t' read -r k v; do JV[$k]=$v; done < /tmp/list.flat
 [ ${#JV[@]} -gt 20 ] || fail "could not flatten the JSON: ${#JV[@]} values"
 # same WHAT GOT WANT: fail unless equal
 same() { [ "$2" = "$3" ] || fail "$1: list says '$2', sysfs '$3'"; }
