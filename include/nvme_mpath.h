@@ -323,6 +323,7 @@ struct mpath_io {
 	unsigned long hold_until;	/* jiffies; 0: not held */
 	unsigned long held_at;		/* jiffies the hold began */
 	unsigned long verdict_since;	/* jiffies; waiting for a probe: 0 no */
+	u8 verdict_idx;			/* tried[] entry whose probe it waits for */
 	/* Paths the bio failed on with an unclear error: each holds a ref. */
 	struct mpath_path *tried[MPATH_MAX_TRIES];
 	u64 tried_ns[MPATH_MAX_TRIES];	/* when it failed there */

@@ -483,9 +483,12 @@ static void mpath_judge_tried(struct mpath_io *io)
 	mpath_requeue(io, HZ / 10);
 }
 
-/* Remembers that @io failed on @path with an unclear error; takes its ref. */
-static void mpath_io_tried(struct mpath_io *st, struct mpath_path *path,
-			   u64 now)
+/*
+ * Remembers that @io failed on @path with an unclear error; takes its ref.
+ * Return: @path's index in io->tried, -1 if there was no room.
+ */
+static int mpath_io_tried(struct mpath_io *st, struct mpath_path *path,
+			  u64 now)
 {
 	unsigned int i;
 
@@ -493,15 +496,16 @@ static void mpath_io_tried(struct mpath_io *st, struct mpath_path *path,
 		if (st->tried[i] == path) {
 			st->tried_ns[i] = now;
 			percpu_ref_put(&path->ref);
-			return;
+			return i;
 		}
 	}
 	if (st->nr_tried == MPATH_MAX_TRIES) {
 		percpu_ref_put(&path->ref);
-		return;
+		return -1;
 	}
 	st->tried[st->nr_tried] = path;
-	st->tried_ns[st->nr_tried++] = now;
+	st->tried_ns[st->nr_tried] = now;
+	return st->nr_tried++;
 }
 
 /*
@@ -587,8 +591,8 @@ static bool mpath_still_held(struct mpath_io *io)
  */
 static void mpath_io_verdict(struct mpath_io *io)
 {
-	struct mpath_path *p = io->tried[io->nr_tried - 1];
-	u64 t = io->tried_ns[io->nr_tried - 1];
+	struct mpath_path *p = io->tried[io->verdict_idx];
+	u64 t = io->tried_ns[io->verdict_idx];
 	unsigned long end = io->verdict_since + MPATH_VERDICT_WAIT;
 
 	if (READ_ONCE(p->probe_ok_ns) > t) {
@@ -616,6 +620,7 @@ static void mpath_judge_error(struct mpath_io *io)
 	enum mpath_err_class class;
 	bool live;
 	u64 now;
+	int idx;
 
 	io->path = NULL;
 	live = mpath_path_ctrl_live(path);
@@ -649,9 +654,10 @@ static void mpath_judge_error(struct mpath_io *io)
 	atomic64_inc(&path->cmd_errors);
 	now = ktime_get_ns();
 	mpath_path_verify(path, now);
-	mpath_io_tried(io, path, now);
-	if (mpath_nvme_probe_possible(path->bdev.bdev)) {
+	idx = mpath_io_tried(io, path, now);
+	if (idx >= 0 && mpath_nvme_probe_possible(path->bdev.bdev)) {
 		/* Its NVMe answer comes within a command's time: ask first. */
+		io->verdict_idx = idx;
 		io->verdict_since = jiffies ?: 1;
 		mpath_io_verdict(io);
 		return;
