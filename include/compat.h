@@ -28,6 +28,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <trace/events/block.h>
 
 /* ---- block_device_operations and class_interface signatures ---- */
 
@@ -652,6 +653,20 @@ static inline struct bio *mpath_bio_alloc(struct block_device *bdev,
 		bio->bi_opf = opf;
 	}
 	return bio;
+#endif
+}
+
+/*
+ * The block_bio_remap tracepoint for a bio sent from the multipath disk
+ * (@dev, at @from) to its path.
+ */
+static inline void mpath_trace_bio_remap(struct bio *bio, dev_t dev,
+					 sector_t from)
+{
+#ifdef NVME_MPATH_HAVE_BIO_REMAP_3
+	trace_block_bio_remap(bio, dev, from);
+#elif defined(NVME_MPATH_HAVE_BIO_REMAP_4)
+	trace_block_bio_remap(bio->bi_disk->queue, bio, dev, from);
 #endif
 }
 

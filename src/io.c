@@ -340,11 +340,9 @@ static void mpath_dispatch(struct mpath_io *io, gfp_t gfp)
 	 * capacity zeroed first, and its I/O fails over either way.
 	 */
 	mpath_bio_set_remapped(bio);
-#ifdef NVME_MPATH_HAVE_BIO_REMAP_3
 	/* blktrace and bpftrace follow the bio from the disk to its path */
-	trace_block_bio_remap(bio, disk_devt(head->disk),
+	mpath_trace_bio_remap(bio, disk_devt(head->disk),
 			      bio->bi_iter.bi_sector);
-#endif
 	io->path = path;
 	/* Completions (interrupts included) decrement it on their CPU. */
 	this_cpu_inc(path->stats->inflight);

@@ -25,6 +25,12 @@ a=$(mp_slaves $MP | sed -n 1p) b=$(mp_slaves $MP | sed -n 2p)
 for d in $a $b; do
 	[ "$(cat /sys/block/$d/queue/io_poll)" = 1 ] || fail "path $d has no poll queue (io_poll $(cat /sys/block/$d/queue/io_poll))"
 done
+# A kernel without bio polling (->poll_bio, bio_poll(): 5.19+; 5.10 has only
+# blk_poll for request queues) must not advertise it: checked, then skipped.
+if ! grep -qw bio_poll /proc/kallsyms; then
+	[ "$(cat /sys/block/$MP/queue/io_poll)" = 0 ] || fail "$MP advertises polling on a kernel without bio_poll"
+	skip "$(uname -r) has no bio_poll (->poll_bio): $MP rightly does not advertise polling (io_poll 0)"
+fi
 [ "$(cat /sys/block/$MP/queue/io_poll)" = 1 ] || fail "$MP does not advertise polling over paths that poll"
 
 # Calls of nvme-pci's poll handler, counted by a kprobe event: only a bio
