@@ -17,6 +17,13 @@
 #            linux-source and its config re-evaluated for this machine's gcc
 #            by scripts/matrix.sh (sid's gcc is newer).  Not a default line:
 #            tests/run -k 7.x.
+#   6.12-debug -> built here from Debian's linux-source-6.12 of the version the
+#            6.12 line resolves to, with Debian's config trimmed to the rig's
+#            modules plus KASAN, lockdep, kmemleak, fault injection
+#            (tests/lib/debugkernel.sh, tests/lib/6.12-debug.config); its
+#            release is 6.12.NNN-mpdebug-<config hash>. kernel_version prints
+#            the 6.12 version it is built from.  Not a default line:
+#            tests/run -k 6.12-debug.
 #
 # kernel_lines            prints the default line names ("6.1 6.12")
 # kernel_meta LINE        prints the meta package of a line
@@ -25,10 +32,11 @@
 #                          image package   = linux-image-<version>)
 # kernel_apt_get LINE ARGS...   apt-get with the line's apt configuration
 # kernel_make_args LINE   extra make arguments to build the module for the line
-#                         (none for 6.1/6.12: their headers are installed)
+#                         (none for 6.1/6.12: their headers are installed;
+#                          6.12-debug: its build tree, with W=1)
 
 KERNEL_LINES="6.1 6.12"
-KERNEL_EXTRA_LINES="5.10 7.x"
+KERNEL_EXTRA_LINES="5.10 7.x 6.12-debug"
 KERNELS_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 kernel_lines() { echo "$KERNEL_LINES"; }
@@ -36,7 +44,7 @@ kernel_lines() { echo "$KERNEL_LINES"; }
 kernel_meta() {
 	case "$1" in
 	6.1) echo linux-image-amd64 ;;
-	6.12) echo linux-image-6.12-amd64 ;;
+	6.12|6.12-debug) echo linux-image-6.12-amd64 ;;
 	5.10|7.x) echo linux-image-amd64 ;;
 	*) echo "kernels.sh: unknown kernel line '$1' (known: $KERNEL_LINES $KERNEL_EXTRA_LINES)" >&2; return 1 ;;
 	esac
@@ -82,6 +90,11 @@ kernel_make_args() {
 		# fetches, unpacks, fixes up (7.x: host tools, config for gcc 12)
 		"$KERNELS_REPO/scripts/matrix.sh" -n "$1/amd64" >&2 || return 1
 		echo "KDIR=$kdir CC=gcc"
+		;;
+	6.12-debug)
+		# the built tree (lib/debugkernel.sh links it as the modules' build/);
+		# KMODTREE is set by rig_kernel_prepare
+		echo "KDIR=${KMODTREE:?}/build W=1"
 		;;
 	esac
 }

@@ -35,6 +35,9 @@ RIG_BOOT_MODULES="virtio_pci 9pnet_virtio 9p configfs nvme_core nvme"
 
 rig_log() { echo "rig: $*" >&2; }
 
+# the 6.12-debug line: debugkernel_prepare, debugkernel_stage
+. "$RIG_TESTS/lib/debugkernel.sh"
+
 # rig_locked NAME CMD...: run CMD holding lock $RIG_CACHE/NAME.lock, so that
 # concurrent runs (two developers, CI) don't unpack or build on top of each other.
 rig_locked() {
@@ -47,7 +50,11 @@ rig_locked() {
 	return $rc
 }
 
-rig_kernel_prepare() { rig_locked cache _rig_kernel_prepare "$@"; }
+rig_kernel_prepare() {
+	# the 6.12-debug line is built from source (lib/debugkernel.sh)
+	case $1 in 6.12-debug) debugkernel_prepare; return ;; esac
+	rig_locked cache _rig_kernel_prepare "$@"
+}
 _rig_kernel_prepare() {
 	local line=$1 dir deb p
 	KVER=$(kernel_version "$line") || return 1
@@ -243,6 +250,8 @@ rig_stage() {
 	mkdir -p "$dir/cases" "$dir/lib"
 	cp "$casefile" "$dir/cases/$name"
 	cp "$RIG_TESTS"/lib/*.sh "$RIG_TESTS"/lib/*.py "$dir/lib/"
+	# 6.12-debug: the case runs in a wrapper that checks kmemleak after it
+	if [ "${RIG_LINE:-}" = 6.12-debug ]; then debugkernel_stage "$dir" "$casefile"; fi
 	if [ -n "$KMODULE" ]; then cp "$KMODULE" "$dir/nvme_mpath.ko"; fi
 	# the guest finds it at /mnt/rig/nvme-mpath-ana (ANA_HELPER in guest.sh)
 	if [ -n "${RIG_ANA_TOOL:-}" ]; then cp "$RIG_ANA_TOOL" "$dir/nvme-mpath-ana"; fi
