@@ -128,13 +128,14 @@ def kstrtoull(s):
 
 
 def kstrtobool(s):
-    """True/False, None (-EINVAL), or 'either' ('e'/'d': since 6.2 only)"""
+    """True/False, None (-EINVAL), or 'either' ('e'/'d': since 6.2 only;
+    't'/'f': not on 5.10)"""
     c = s[:1]
-    if c and c in b'yYtT1':
+    if c and c in b'yY1':
         return True
-    if c and c in b'nNfF0':
+    if c and c in b'nN0':
         return False
-    if c and c in b'eEdD':
+    if c and c in b'eEdDtTfF':
         return 'either'
     if c and c in b'oO':
         if s[1:2] and s[1:2] in b'nN':
@@ -158,7 +159,7 @@ def model(name, v):
         if b is None:
             return False, None
         if b == 'either':
-            return None, b'1' if s[:1] in b'eE' else b'0'
+            return None, b'1' if s[:1] in b'eEtT' else b'0'
         return True, b'1' if b else b'0'
     if name == 'fail_waiting':
         return streq(s, b'1'), None
@@ -284,12 +285,10 @@ for p in range(npass):
         if name == 'fail_waiting' and acc:
             st['skipped'] += 1	# "1" fails waiting I/O: written after fio
             continue
-        if name == 'fail_waiting':
-            before = None
-        elif f in cur:
-            before = cur[f]
-        else:
-            before = cur[f] = readv(f)
+        # Read now, not remembered: a disk's no_path_timeout reads as the
+        # module parameter's until it is written, and the parameter is
+        # fuzzed too (in the shuffled order).
+        before = None if name == 'fail_waiting' else readv(f)
         ret = write1(f, v)
         st['writes'] += 1
         after = None if name == 'fail_waiting' else readv(f)
