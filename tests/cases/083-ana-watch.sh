@@ -78,6 +78,7 @@ print(int((end - t0) / 1000))
 PY
 }
 
+_reads() { awk '{ print $1 }' "$1"; }
 # the path disks whose stat counts each port's I/O
 path_stat() {
 	if [ "$FAULT_MODE" = native ]; then
@@ -114,8 +115,12 @@ flips() {
 	flip_to 4420 4421
 	sleep $((INTERVAL + 2))
 	sampler_start "$(path_stat 4420)" "$(path_stat 4421)"
-	good_io_start "$DEV" $(( FLIPS * GAP + 6 )) randread
-	sleep 4
+	good_io_start "$DEV" $(( FLIPS * GAP + 10 )) randread
+	# fio takes seconds to start on a loaded host: flip once it reads
+	_reading() { [ "$(_reads "$(path_stat 4420)")" -gt "$r0" ]; }
+	r0=$(_reads "$(path_stat 4420)")
+	wait_for 20 _reading || fail "$mode: fio did no read on port 4420 within 20 s"
+	sleep 2
 	for ((i = 1; i <= FLIPS; i++)); do
 		flip_to $non $opt
 		sleep $GAP
