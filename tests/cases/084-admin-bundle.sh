@@ -140,7 +140,12 @@ for s in $(mp_slaves "$MP"); do
 		fail "mpath tree: paths/$s/state missing or differs"
 done
 want nvme/list-subsys.json ok
-want kernel/log-nvme.txt ok
+if [ ${#KEYARG[@]} = 0 ]; then
+	# 5.10: the refused connect logged the option with the key in it
+	want kernel/log-nvme.txt redacted
+else
+	want kernel/log-nvme.txt ok
+fi
 grep -q nvme_mpath "$D/kernel/log-nvme.txt" || grep -q mpnvme "$D/kernel/log-nvme.txt" ||
 	fail "kernel log lines have no nvme_mpath line"
 for c in $ca $cb; do

@@ -285,10 +285,15 @@ for p in range(npass):
         if name == 'fail_waiting' and acc:
             st['skipped'] += 1	# "1" fails waiting I/O: written after fio
             continue
-        # Read now, not remembered: a disk's no_path_timeout reads as the
-        # module parameter's until it is written, and the parameter is
-        # fuzzed too (in the shuffled order).
-        before = None if name == 'fail_waiting' else readv(f)
+        # A disk's no_path_timeout reads as the module parameter's until it
+        # is written, and the parameter is fuzzed too (in the shuffled
+        # order): read it now.  The other files only this writes.
+        if name == 'fail_waiting':
+            before = None
+        elif f in cur and not (name == 'no_path_timeout' and f.startswith('/sys/block/')):
+            before = cur[f]
+        else:
+            before = cur[f] = readv(f)
         ret = write1(f, v)
         st['writes'] += 1
         after = None if name == 'fail_waiting' else readv(f)
