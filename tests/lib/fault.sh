@@ -29,10 +29,14 @@
 #                              any path failed
 
 _ns_sectors() { blockdev --getsz "${TCP_NS_BASE[$1]}"; }
+# The new table is loaded inactive, then resume swaps it in: dm suspends the
+# device only inside that one ioctl.  (Suspending first held every I/O for
+# as long as dmsetup load took to start under TCG, 0.2-0.3 s: the "worst
+# latency" of good I/O was the rig's, in native and nvme_mpath runs alike.)
 _ns_load() {
 	local i=$1; shift
-	dmsetup suspend "nvmet_ns$i" && dmsetup load "nvmet_ns$i" --table "$*" &&
-		dmsetup resume "nvmet_ns$i" || fail "cannot load table '$*' into nvmet_ns$i"
+	dmsetup load "nvmet_ns$i" --table "$*" && dmsetup resume "nvmet_ns$i" ||
+		fail "cannot load table '$*' into nvmet_ns$i"
 }
 ns_fail_range() {
 	local i=$1 s=$2 n=$3 base=${TCP_NS_BASE[$1]} sz
