@@ -289,9 +289,11 @@ static int __init mpath_init(void)
 	/*
 	 * Unbound: a requeue may run on any CPU.  Naming it matters from 7.x
 	 * on, which warns about a workqueue neither WQ_UNBOUND nor WQ_PERCPU.
+	 * High priority, as kblockd that runs native's requeues: a bio waits
+	 * for these works (its resend, its path's verification read).
 	 */
-	mpath_io_wq = alloc_workqueue("nvme_mpath_io",
-				      WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	mpath_io_wq = alloc_workqueue("nvme_mpath_io", WQ_MEM_RECLAIM |
+				      WQ_UNBOUND | WQ_HIGHPRI, 0);
 	if (!mpath_io_wq) {
 		ret = -ENOMEM;
 		goto out_wq;

@@ -35,7 +35,7 @@ scenario() {
 	[ "$IO_RC" = 0 ] || fail "$1: healed block still fails"
 }
 
-fault_setup native
+fault_setup native iopolicy=round-robin
 scenario native
 fault_teardown
 

@@ -34,7 +34,7 @@ scenario() {
 	[ "$IO_RC" = 0 ] || fail "$1: write fails after the namespace healed: $IO_OUT"
 }
 
-fault_setup native
+fault_setup native iopolicy=round-robin
 scenario native
 fault_teardown
 

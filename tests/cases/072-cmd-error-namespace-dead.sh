@@ -34,7 +34,7 @@ scenario() {
 	[ "$IO_MS" -lt 1000 ] || fail "$1: read after healing took $IO_MS ms"
 }
 
-fault_setup native
+fault_setup native iopolicy=round-robin
 scenario native
 fault_teardown
 

@@ -73,7 +73,16 @@ fault_setup() {
 		tcp_target_setup ports=4420,4421 ns=1 size=128 dm=1 > /dev/null
 		wait_for 20 _native_head_ok || fail "no native multipath head"
 		DEV=$(native_head)
-		log "native: head $DEV over ${TCP_CTRL[4420]} and ${TCP_CTRL[4421]}"
+		# iopolicy=P: native's subsystem policy, as nvme_mpath's in the
+		# same case (both paths busy in both runs, like for like)
+		local a f
+		for a in "$@"; do
+			[[ $a == iopolicy=* ]] || continue
+			for f in /sys/class/nvme-subsystem/*/iopolicy; do
+				echo "${a#iopolicy=}" > "$f" || fail "cannot set native iopolicy ${a#iopolicy=}"
+			done
+		done
+		log "native: head $DEV over ${TCP_CTRL[4420]} and ${TCP_CTRL[4421]}, iopolicy $(cat /sys/class/nvme-subsystem/*/iopolicy | sort -u | xargs)"
 	else
 		nvme_reload multipath=N
 		TCP_DM=1 mp_tcp_setup "$@"
