@@ -139,6 +139,8 @@ _debugkernel_build() {
 		tail -n 20 "$log" | sed 's/^/    /' >&2
 		return 1
 	fi
+	# rel was set inside the build's subshell: read it back
+	rel=$(cat "$dir/release")
 	echo "$secs" > "$dir/build-seconds"
 	touch "$dir/.installed"
 	rig_log "6.12-debug kernel $rel built in ${secs}s"
