@@ -30,7 +30,7 @@ RIG_SMP=${RIG_SMP:-2}
 # Missing/built-in ones are skipped. RIG_BOOT_MODULES are loaded by /init.
 RIG_INITRD_MODULES="virtio_pci netfs 9pnet 9pnet_virtio 9p configfs nvme-core nvme
 	nvme-fabrics nvme-tcp nvmet nvmet-tcp nvme-loop null_blk sch_netem sch_prio cls_u32
-	dm-multipath dm-flakey"
+	dm-multipath dm-flakey virtio_console"
 RIG_BOOT_MODULES="virtio_pci 9pnet_virtio 9p configfs nvme_core nvme"
 
 rig_log() { echo "rig: $*" >&2; }
@@ -208,7 +208,8 @@ rig_topology() {
 # Fill QARGS with the case's devices and "#@ qemu:" arguments, then those of
 # "#@ qemu-<line>:" for the kernel line being run (later ones win in QEMU,
 # e.g. -smp); @IMG:name:size@ becomes a sparse raw
-# image IMGDIR/name.img (created once per guest, same name = same image).
+# image IMGDIR/name.img (created once per guest, same name = same image);
+# @SOCK:name@ becomes the path IMGDIR/name.sock (a UNIX socket QEMU makes).
 rig_qemu_args() {
 	local casefile=$1 imgdir=$2 topo lines word name size img
 	QARGS=()
@@ -221,6 +222,9 @@ rig_qemu_args() {
 			img=$imgdir/$name.img
 			[ -e "$img" ] || truncate -s "$size" "$img" || return 1
 			word=${word/"${BASH_REMATCH[0]}"/$img}
+		done
+		while [[ $word =~ @SOCK:([A-Za-z0-9_.-]+)@ ]]; do
+			word=${word/"${BASH_REMATCH[0]}"/$imgdir/${BASH_REMATCH[1]}.sock}
 		done
 		QARGS+=("$word")
 	done
