@@ -123,16 +123,24 @@ t_take() {
 	exec {fd}> "$TT/lock.$g"
 	flock "$fd"
 	for ((i = 0; i < 600; i++)); do
+		_t_holding && break
 		if [ ! -e "$TT/down.$1" ] && _t_others_up "$1"; then
 			touch "$TT/down.$1"; rc=0; break
 		fi
 		sleep 0.2
 	done
 	exec {fd}>&-
-	[ $rc = 0 ] || { tlog "  $1: no other usable path of group $g for 120 s: fault not injected"; t_count deferred; }
+	if [ $rc != 0 ]; then
+		if _t_holding; then tlog "  $1: fault not injected (rmmod or the end came first)"
+		else tlog "  $1: no other usable path of group $g for 120 s: fault not injected"; fi
+		t_count deferred
+	fi
 	return $rc
 }
 t_give() { rm -f "$TT/down.$1"; }
+# while the workers pause for rmmod, and at the end, a fault still waiting
+# for its turn gives up: the run's length stays bounded
+_t_holding() { [ -e "$TT/pause" ] || [ -e "$TT/stop" ]; }
 # t_wait_up SLOT SECS: wait until the slot's path is back (counts a problem if not)
 t_wait_up() {
 	wait_for "$2" t_slot_up "$1" && return 0
@@ -321,9 +329,9 @@ f_alldown() {
 	local fd i s
 	exec {fd}> "$TT/lock.T"
 	flock "$fd"
-	for ((i = 0; i < 600; i++)); do _t_group_up T && break; sleep 0.2; done
+	for ((i = 0; i < 600; i++)); do _t_holding && i=600 && break; _t_group_up T && break; sleep 0.2; done
 	if [ $i = 600 ]; then
-		exec {fd}>&-; tlog "  alldown: group T never whole for 120 s: not injected"; t_count deferred; return 0
+		exec {fd}>&-; tlog "  alldown: group T not whole for 120 s (or rmmod/the end came): not injected"; t_count deferred; return 0
 	fi
 	for s in t0 t1; do touch "$TT/down.$s"; done
 	exec {fd}>&-
