@@ -528,6 +528,20 @@ torture_main() {
 	sed 's/^/  @ /' "$TT/schedule"
 
 	# ---- setup
+	# 6.1 (and 5.10): a stock-kernel bug on the in-guest NVMe/TCP loopback:
+	# nvme-tcp sends a write's pages by reference; when fio's buffer is a
+	# transparent huge page, an skb fragment can run past its end, and the
+	# target's recvmsg (nvmet_tcp_io_work) trips HARDENED_USERCOPY: "usercopy:
+	# Kernel memory exposure attempt detected from page alloc", kernel BUG at
+	# mm/usercopy.c, nvmet's worker dead (seen in the first 6.1 run, at 44 s;
+	# the same report: github.com/openebs/mayastor/issues/1693 on Debian
+	# 6.1.0-22).  It is neither nvme_mpath's nor the torture's: fio's buffers
+	# stay off huge pages there.
+	case ${RIG_LINE:-} in
+	6.1|5.10)
+		echo never > /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null &&
+			tlog "transparent huge pages off (the 6.1 nvmet-tcp usercopy bug)" ;;
+	esac
 	modprobe dm_mod 2>/dev/null; modprobe dm_flakey || fail "no dm-flakey"
 	for m in sch_prio cls_u32 sch_netem; do modprobe $m || fail "no $m"; done
 	modprobe virtio_console 2>/dev/null
@@ -602,7 +616,7 @@ torture_main() {
 	kp=$(dmesg | grep -E "$T_BAD_RE" | grep -v -c -E 'nvmet_tcp_install_queue|check_flush_dependency')
 	line=
 	for kind in $T_KINDS_PATH $T_KINDS_SOFT rmmod; do line+="$kind=$(t_get "kind_$kind") "; done
-	tlog "faults by kind: $line"
+	tlog "faults dispatched by kind: $line"
 	tlog "nserr reads: EIO $(t_get nserr_eio), not EIO $(t_get nserr_not_eio); deferred faults $(t_get deferred); rig problems $(t_get rig_problems)"
 	tlog "I/O: written $(( w >> 20 )) MiB, read back and verified $(( r >> 20 )) MiB in $(cat "$TT"/bytes.* 2>/dev/null | wc -l) clean segments"
 	for m in $(mp_disks); do tlog "$m: failovers $(mp_attr "$m" failovers) queued_ios $(mp_attr "$m" queued_ios) command_error_count $(mp_attr "$m" command_error_count) no_path_ms $(mp_attr "$m" no_path_ms)"; done
@@ -612,6 +626,8 @@ torture_main() {
 	   [ "$(t_get rig_problems)" != 0 ] || [ "$(t_get nserr_not_eio)" != 0 ] || [ "$r" = 0 ]; then
 		res=FAIL
 	fi
+	# faults: those injected (dispatched, less those that gave up waiting)
+	faults=$(( faults - $(t_get deferred) ))
 	echo "torture: seed=$T_SEED minutes=$minutes faults=$faults verify_errors=$(t_get verify_errors) app_errors=$(t_get app_errors) kernel_problems=$kp result=$res"
 	[ $res = PASS ] || fail "torture seed=$T_SEED: see the lines above"
 	pass "torture seed=$T_SEED minutes=$minutes faults=$faults, $(( w >> 20 )) MiB written and verified"
