@@ -332,6 +332,7 @@ struct mpath_io {
 /* main.c */
 extern struct workqueue_struct *mpath_wq;
 extern struct workqueue_struct *mpath_io_wq;
+extern struct workqueue_struct *mpath_update_wq;
 bool mpath_single_path_allowed(const char *nqn);
 
 /* attr.c: read nvme-core's published sysfs attributes in the kernel */

@@ -119,20 +119,20 @@ static void mpath_checker_fn(struct work_struct *work)
 		}
 	}
 	mutex_unlock(&mpath_mutex);
-	queue_delayed_work(mpath_io_wq, &mpath_checker_work,
+	queue_delayed_work(mpath_update_wq, &mpath_checker_work,
 			   READ_ONCE(mpath_check_interval) * HZ);
 }
 
 void mpath_checker_start(void)
 {
-	queue_delayed_work(mpath_io_wq, &mpath_checker_work,
+	queue_delayed_work(mpath_update_wq, &mpath_checker_work,
 			   READ_ONCE(mpath_check_interval) * HZ);
 }
 
 /* Runs the checker now (a path may be worth re-testing). */
 void mpath_checker_kick(void)
 {
-	mod_delayed_work(mpath_io_wq, &mpath_checker_work, 0);
+	mod_delayed_work(mpath_update_wq, &mpath_checker_work, 0);
 }
 
 void mpath_checker_stop(void)

@@ -669,7 +669,7 @@ static void mpath_head_reap(struct mpath_head *head)
 	if (head->nr_paths)
 		return;
 	if (!mpath_head_pathless_expired(head)) {
-		queue_delayed_work(mpath_io_wq, &mpath_expire_work, HZ);
+		queue_delayed_work(mpath_update_wq, &mpath_expire_work, HZ);
 		return;
 	}
 	if (atomic_read(&head->openers))
@@ -715,7 +715,7 @@ static void mpath_update_fn(struct work_struct *work)
 /* Safe from any context. */
 void mpath_schedule_update(void)
 {
-	queue_work(mpath_io_wq, &mpath_update_work);
+	queue_work(mpath_update_wq, &mpath_update_work);
 }
 
 /* Module unload: nothing is open (the module is referenced while it is). */

@@ -19,8 +19,10 @@
 
 /* Discovery events, one at a time, in order. */
 struct workqueue_struct *mpath_wq;
-/* Work the I/O path depends on: requeueing, path set updates, checks. */
+/* Work the I/O path depends on: requeueing, path probes. */
 struct workqueue_struct *mpath_io_wq;
+/* Path set updates, pathless disk expiry, checks: under mpath_mutex. */
+struct workqueue_struct *mpath_update_wq;
 mpath_sync_cmd_t mpath_sync_cmd;
 
 int mpath_default_iopolicy = MPATH_IOPOLICY_NUMA;
@@ -298,9 +300,20 @@ static int __init mpath_init(void)
 		ret = -ENOMEM;
 		goto out_wq;
 	}
+	/*
+	 * The works that take mpath_mutex get a workqueue (and rescuer) of
+	 * their own: a holder of mpath_mutex waits for requeue works and
+	 * probes, which must not queue behind a work blocked on the mutex.
+	 */
+	mpath_update_wq = alloc_workqueue("nvme_mpath_update", WQ_MEM_RECLAIM |
+					  WQ_UNBOUND | WQ_HIGHPRI, 0);
+	if (!mpath_update_wq) {
+		ret = -ENOMEM;
+		goto out_io_wq;
+	}
 	ret = mpath_io_init();
 	if (ret)
-		goto out_io_wq;
+		goto out_update_wq;
 	mpath_checker_start();
 	ret = mpath_discovery_start();
 	if (ret)
@@ -314,6 +327,8 @@ static int __init mpath_init(void)
 out_checker:
 	mpath_checker_stop();
 	mpath_io_exit();
+out_update_wq:
+	destroy_workqueue(mpath_update_wq);
 out_io_wq:
 	destroy_workqueue(mpath_io_wq);
 out_wq:
@@ -331,6 +346,7 @@ static void __exit mpath_exit(void)
 	/* sysfs writes may kick the checker until the teardown removed them. */
 	mpath_teardown_all();
 	mpath_checker_stop();
+	destroy_workqueue(mpath_update_wq);
 	destroy_workqueue(mpath_io_wq);
 	destroy_workqueue(mpath_wq);
 	mpath_io_exit();
