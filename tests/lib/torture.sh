@@ -114,22 +114,25 @@ _t_group_up() {
 		t_slot_up "$s" || return 1
 	done
 }
-# t_take SLOT: under the group's lock, wait (120 s at most) until another
-# path of the group is usable and not being faulted, then mark SLOT down.
-# Returns 1 (and counts a deferred fault) if that never happened.
+# t_take SLOT: wait (120 s at most) until another path of the group is
+# usable and not being faulted, then mark SLOT down.  The check and the mark
+# are made under the group's lock, which is not held while waiting (faults
+# of one group held up behind a waiting one would pile up).  Returns 1 (and
+# counts a deferred fault) if that never happened.
 t_take() {
 	local g fd rc=1 i
 	g=$(t_group "$1")
-	exec {fd}> "$TT/lock.$g"
-	flock "$fd"
 	for ((i = 0; i < 600; i++)); do
 		_t_holding && break
+		exec {fd}> "$TT/lock.$g"
+		flock "$fd"
 		if [ ! -e "$TT/down.$1" ] && _t_others_up "$1"; then
-			touch "$TT/down.$1"; rc=0; break
+			touch "$TT/down.$1"; rc=0
 		fi
+		exec {fd}>&-
+		[ $rc = 0 ] && break
 		sleep 0.2
 	done
-	exec {fd}>&-
 	if [ $rc != 0 ]; then
 		if _t_holding; then tlog "  $1: fault not injected (rmmod or the end came first)"
 		else tlog "  $1: no other usable path of group $g for 120 s: fault not injected"; fi
@@ -326,15 +329,22 @@ f_nserr() {
 # alldown MODE DUR: every path of group T down (ports removed, or ANA
 # inaccessible) for DUR s < no_path_timeout: I/O waits, nothing fails
 f_alldown() {
-	local fd i s
-	exec {fd}> "$TT/lock.T"
-	flock "$fd"
-	for ((i = 0; i < 600; i++)); do _t_holding && i=600 && break; _t_group_up T && break; sleep 0.2; done
-	if [ $i = 600 ]; then
-		exec {fd}>&-; tlog "  alldown: group T not whole for 120 s (or rmmod/the end came): not injected"; t_count deferred; return 0
+	local fd i s ok=0
+	for ((i = 0; i < 600; i++)); do
+		_t_holding && break
+		exec {fd}> "$TT/lock.T"
+		flock "$fd"
+		if _t_group_up T; then
+			for s in t0 t1; do touch "$TT/down.$s"; done
+			ok=1
+		fi
+		exec {fd}>&-
+		[ $ok = 1 ] && break
+		sleep 0.2
+	done
+	if [ $ok = 0 ]; then
+		tlog "  alldown: group T not whole for 120 s (or rmmod/the end came): not injected"; t_count deferred; return 0
 	fi
-	for s in t0 t1; do touch "$TT/down.$s"; done
-	exec {fd}>&-
 	tlog "  alldown: every TCP path down ($1) for $2 s"
 	for s in t0 t1; do
 		case $1 in
