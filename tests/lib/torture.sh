@@ -346,20 +346,23 @@ f_alldown() {
 		tlog "  alldown: group T not whole for 120 s (or rmmod/the end came): not injected"; t_count deferred; return 0
 	fi
 	tlog "  alldown: every TCP path down ($1) for $2 s"
-	for s in t0 t1; do
-		case $1 in
-		port) ( tcp_port_remove "$(t_port $s)" ) || t_problem "port remove" ;;
-		ana) ( ana_set "$(t_port $s)" inaccessible ) || t_problem "ana_set" ;;
-		esac
-	done
+	_t_alldown_set "$1" down
 	sleep "$2"
+	_t_alldown_set "$1" up
+	for s in t0 t1; do t_wait_up $s 60; t_give $s; done
+}
+# _t_alldown_set port|ana down|up: both TCP paths' port unlinked/linked, or
+# their ANA group inaccessible/optimized
+_t_alldown_set() {
+	local s
 	for s in t0 t1; do
-		case $1 in
-		port) ( tcp_port_add "$(t_port $s)" ) || t_problem "port add" ;;
-		ana) ( ana_set "$(t_port $s)" optimized ) || t_problem "ana_set" ;;
+		case $1-$2 in
+		port-down) ( tcp_port_remove "$(t_port $s)" ) || t_problem "port remove" ;;
+		port-up) ( tcp_port_add "$(t_port $s)" ) || t_problem "port add" ;;
+		ana-down) ( ana_set "$(t_port $s)" inaccessible ) || t_problem "ana_set" ;;
+		ana-up) ( ana_set "$(t_port $s)" optimized ) || t_problem "ana_set" ;;
 		esac
 	done
-	for s in t0 t1; do t_wait_up $s 60; t_give $s; done
 }
 T_POLICIES=(numa round-robin queue-depth service-time)
 f_iopolicy() {
