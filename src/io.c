@@ -55,10 +55,13 @@
  *        ends here, within a few commands' time;
  *      - every one of them is unusable by now: path failures - the bio
  *        waits for a usable path, as above;
- *      - the rest failed their probes too, with live controllers (a
- *        path-related status on every path, or block-layer probes, which
- *        cannot tell): either the namespace fails or every path lost ANA
- *        access and the helper has not said so yet.  The bio waits until
+ *        (an NVMe probe that gets a path-related status, or that the
+ *        host ended, fails its path at once: path.c);
+ *      - the rest failed their block-layer probes too, with live
+ *        controllers (such a probe cannot tell a path that lost access
+ *        from a namespace that fails the read): either the namespace fails
+ *        or every path lost ANA access and the helper has not said so
+ *        yet.  The bio waits until
  *        the helper reports the paths' ANA state after the failure
  *        (inaccessible or change: path failures, it waits for a path;
  *        accessible: the namespace's) or MPATH_NS_GRACE passes, then

@@ -578,6 +578,7 @@ static void mpath_probe_fn(struct work_struct *work)
 {
 	struct mpath_path *path = container_of(work, struct mpath_path,
 					       probe_work);
+	bool answered;
 	int ret;
 
 	if (!mpath_nvme_probe_possible(path->bdev.bdev)) {
@@ -598,7 +599,23 @@ static void mpath_probe_fn(struct work_struct *work)
 				    path->head->disk->disk_name, path->name,
 				    path->ctrl_name, ret);
 	WRITE_ONCE(path->probe_status, ret);
-	mpath_probe_done(path, ret >= 0 && !mpath_nvme_status_is_path(ret));
+	answered = ret >= 0 && !mpath_nvme_status_is_path(ret);
+	mpath_probe_done(path, answered);
+	/*
+	 * Not answered: a path-related status (ANA inaccessible, persistent
+	 * loss or transition, host path error) or a command the host ended.
+	 * That is the path's own verdict, so the path goes out of use now, as
+	 * native's ANA error handling disables it until the state is known
+	 * again, rather than after the ANA helper's next report: bios that
+	 * failed on every path then wait for a path (no_path_timeout), instead
+	 * of being judged a namespace error once the report was late (the
+	 * torture, seed 44583: every TCP path ANA inaccessible for 5 s, the
+	 * helper's report 8 s late, writes failed with EIO).  The checker
+	 * re-tests the path every check interval.
+	 */
+	if (!answered && mpath_path_usable(path))
+		mpath_path_fail(path, ret > 0 ? BLK_STS_TRANSPORT :
+				errno_to_blk_status(ret));
 	mpath_probe_finish(path);
 }
 
