@@ -270,6 +270,7 @@ struct mpath_head {
 	int no_path_timeout;		/* s; -1 forever; MPATH_TIMEOUT_MODULE */
 	unsigned long flush_at;		/* jiffies: fail_waiting written; 0 never */
 	unsigned int ana_wait;		/* seconds I/O may wait: a path is in change */
+	unsigned long ana_settled;	/* jiffies: a path last left change; 0 never */
 
 	spinlock_t requeue_lock;	/* protects requeue_list */
 	struct list_head requeue_list;	/* struct mpath_io, waiting for a path */

@@ -253,8 +253,10 @@ static void mpath_no_path(struct mpath_io *io)
 	unsigned long timeout = forever ? 0 :
 				max(secs, READ_ONCE(head->ana_wait)) * HZ;
 	unsigned long since = READ_ONCE(head->no_path_since);
+	unsigned long settled = READ_ONCE(head->ana_settled);
 	unsigned long flush = READ_ONCE(head->flush_at);
 	unsigned long now = jiffies;
+	unsigned long start;
 	blk_status_t status = io->last_status ?: BLK_STS_IOERR;
 
 	if (io->orig->bi_opf & REQ_NOWAIT) {
@@ -278,8 +280,18 @@ static void mpath_no_path(struct mpath_io *io)
 				    head->disk->disk_name);
 		goto fail;
 	}
-	if (!forever && (time_after_eq(now, io->wait_since + timeout) ||
-			 (since && time_after_eq(now, since + timeout)))) {
+	/*
+	 * The clock runs from when this bio began to wait or the disk lost
+	 * its last path, whichever came first, and starts again when a path
+	 * leaves ANA change: the transition's wait is over, and the path
+	 * that failed during it needs a moment to be re-tested (052).
+	 */
+	start = io->wait_since;
+	if (since && time_before(since, start))
+		start = since;
+	if (settled && time_after(settled, start))
+		start = settled;
+	if (!forever && time_after_eq(now, start + timeout)) {
 		atomic64_inc(&head->no_path_failed);
 		pr_warn_ratelimited("%s: no usable path for %us: failing I/O\n",
 				    head->disk->disk_name, jiffies_to_msecs(timeout) / 1000);

@@ -181,6 +181,13 @@ void mpath_path_set_ana(struct mpath_path *path, u8 state)
 			    path->head->disk->disk_name, path->name,
 			    path->ctrl_name, mpath_ana_state_name(old),
 			    mpath_ana_state_name(state));
+	/*
+	 * The time a transition took is not time without a path: waiting
+	 * bios get their no_path_timeout again from now, while the path that
+	 * failed during the transition is re-tested (io.c, mpath_no_path).
+	 */
+	if (old == MPATH_ANA_CHANGE)
+		WRITE_ONCE(path->head->ana_settled, jiffies ?: 1);
 	if (mpath_ana_usable(state) &&
 	    test_bit(MPATH_PATH_FAILED, &path->flags)) {
 		WRITE_ONCE(path->failed_at, jiffies -

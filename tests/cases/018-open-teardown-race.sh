@@ -10,6 +10,7 @@
 # waiting for a path, and the reconnect would join it again: no teardown);
 # the kernel log must show the teardowns really happened.
 #@ topology: none
+#@ start: early
 #@ timeout: 300
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/mpath.sh"
