@@ -14,7 +14,10 @@
 
 mp_tcp_setup iopolicy=round-robin path_check_interval=1 no_path_timeout=30
 a=${PATH_OF_PORT[4420]} b=${PATH_OF_PORT[4421]}
-fio_verify_start /dev/$MP 46
+# (on the debug line one target ANA write takes seconds: fio must outlast
+# the 32 of them)
+rt=46; [ "${RIG_LINE:-}" = 6.12-debug ] && rt=240
+fio_verify_start /dev/$MP $rt
 sleep 4
 for i in $(seq 1 8); do
 	ana_set 4420 inaccessible; sleep 0.7
