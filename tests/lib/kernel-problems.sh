@@ -19,3 +19,12 @@ drop_known_splats() {
 	{ print }
 	END { flush() }'
 }
+
+# kernel_problem_lines [RE] < LOG: the kernel lines ("[  12.345678] ...") of
+# LOG that match RE (default KERNEL_PROBLEM_RE), less the known splats and
+# the kernel command line (it holds "panic=-1" and
+# "hung_task_timeout_secs").
+kernel_problem_lines() {
+	tr -d '\r' | grep -a -E '\[ *[0-9]+\.[0-9]+\] ' | grep -a -v -i 'command line' |
+		drop_known_splats | grep -a -E "${1:-$KERNEL_PROBLEM_RE}"
+}

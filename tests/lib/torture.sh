@@ -631,14 +631,14 @@ torture_main() {
 		r=$(( r + $(awk '{ s += $2 } END { print s + 0 }' "$TT/bytes.$i") ))
 	done
 	sleep 1; kill "$T_KMSG_PID" 2>/dev/null
-	kp=$(drop_known_splats < "$TT/kmsg" | grep -c -E "$KERNEL_PROBLEM_RE")
+	kp=$(kernel_problem_lines < "$TT/kmsg" | wc -l)
 	line=
 	for kind in $T_KINDS_PATH $T_KINDS_SOFT rmmod; do line+="$kind=$(t_get "kind_$kind") "; done
 	tlog "faults dispatched by kind: $line"
 	tlog "nserr reads: EIO $(t_get nserr_eio), not EIO $(t_get nserr_not_eio); deferred faults $(t_get deferred); rig problems $(t_get rig_problems)"
 	tlog "I/O: written $(( w >> 20 )) MiB, read back and verified $(( r >> 20 )) MiB in $(cat "$TT"/bytes.* 2>/dev/null | wc -l) clean segments"
 	for m in $(mp_disks); do tlog "$m: failovers $(mp_attr "$m" failovers) queued_ios $(mp_attr "$m" queued_ios) command_error_count $(mp_attr "$m" command_error_count) no_path_ms $(mp_attr "$m" no_path_ms)"; done
-	[ "$kp" = 0 ] || drop_known_splats < "$TT/kmsg" | grep -E "$KERNEL_PROBLEM_RE" | head -5 | sed 's/^/  kernel: /'
+	[ "$kp" = 0 ] || kernel_problem_lines < "$TT/kmsg" | head -5 | sed 's/^/  kernel: /'
 	res=PASS
 	if [ "$(t_get verify_errors)" != 0 ] || [ "$(t_get app_errors)" != 0 ] || [ "$kp" != 0 ] ||
 	   [ "$(t_get rig_problems)" != 0 ] || [ "$(t_get nserr_not_eio)" != 0 ] || [ "$r" = 0 ]; then
