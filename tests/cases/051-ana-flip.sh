@@ -6,6 +6,7 @@
 # ports: the first helper run after the flip (it starts within one
 # interval) must make the module prefer the other path, and I/O must move
 # there (the old optimized path gets nothing more).  fio sees no error.
+# Times scale with slow() on the debug line (a helper run takes ~9 s there).
 #@ topology: none
 #@ timeout: 240
 . "$(dirname "$0")/../lib/guest.sh"
@@ -16,11 +17,11 @@ mp_tcp_setup iopolicy=round-robin
 a=${PATH_OF_PORT[4420]} b=${PATH_OF_PORT[4421]}
 ana_set 4421 non-optimized
 ana_helper_loop $INTERVAL
-wait_for 10 mp_ana_is $MP $b non-optimized || fail "helper did not report $b non-optimized: $(mp_path_attr $MP $b ana_state)"
+wait_for $(slow 10) mp_ana_is $MP $b non-optimized || fail "helper did not report $b non-optimized: $(mp_path_attr $MP $b ana_state)"
 mp_ana_is $MP $a optimized || fail "$a: ana_state $(mp_path_attr $MP $a ana_state)"
 [ "$(mp_path_attr $MP $a ana_group)" -gt 0 ] || fail "$a: no ANA group reported"
 [ "$(mp_path_attr $MP $a anatt)" -gt 0 ] || fail "$a: no ANATT reported"
-wait_for 5 mp_current_is $MP $a || fail "current_paths '$(mp_attr $MP current_paths)', want $a"
+wait_for $(slow 5) mp_current_is $MP $a || fail "current_paths '$(mp_attr $MP current_paths)', want $a"
 
 a0=$(mp_path_attr $MP $a ios) b0=$(mp_path_attr $MP $b ios)
 fio --name=r --filename=/dev/$MP --ioengine=libaio --direct=1 --rw=randread \
@@ -30,13 +31,13 @@ da=$(( $(mp_path_attr $MP $a ios) - a0 )) db=$(( $(mp_path_attr $MP $b ios) - b0
 log "optimized $a +$da, non-optimized $b +$db"
 [ "$da" -gt 0 ] && [ "$db" -eq 0 ] || fail "non-optimized $b got $db bios ($a: $da)"
 
-fio_verify_start /dev/$MP 24
+fio_verify_start /dev/$MP $(slow 24)
 sleep 3
 log "flip: 4420 non-optimized, 4421 optimized"
 ana_set 4420 non-optimized
 ana_set 4421 optimized
 t0=$(date +%s%N)
-wait_for 10 mp_current_is $MP $b || fail "current_paths still '$(mp_attr $MP current_paths)' 10 s after the flip"
+wait_for $(slow 10) mp_current_is $MP $b || fail "current_paths still '$(mp_attr $MP current_paths)' $(slow 10) s after the flip"
 t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
 # The property: the first helper run that started after the flip moved the
@@ -44,15 +45,15 @@ ms=$(( (t1 - t0) / 1000000 ))
 # lag by most of a second) is an upper bound of the move, so the move came
 # from the first run if t1 is before the second run after the flip started.
 _run_ended() { [ -n "$(ana_run_end_after $t0)" ]; }
-wait_for 10 _run_ended || fail "no helper run after the flip"
+wait_for $(slow 10) _run_ended || fail "no helper run after the flip"
 te=$(ana_run_end_after $t0)
 _second_start() { awk -v t="$t0" '$1 == "S" && $2 > t && ++n == 2 { print $2; exit }' /tmp/ana-runs; }
 _second_started() { [ -n "$(_second_start)" ]; }
-wait_for 10 _second_started || fail "no second helper run after the flip"
+wait_for $(slow 10) _second_started || fail "no second helper run after the flip"
 ts=$(_second_start)
 log "module prefers $b ${ms} ms after the flip; first helper run after it ended at +$(( (te - t0) / 1000000 )) ms, the second started at +$(( (ts - t0) / 1000000 )) ms"
 [ "$t1" -le "$ts" ] || fail "I/O moved only $(( (t1 - te) / 1000000 )) ms after the first helper run past the flip ended, after the second one started"
-[ $(( (te - t0) / 1000000 )) -le $((INTERVAL * 1000 + 3000)) ] || fail "no helper run within an interval of the flip"
+[ $(( (te - t0) / 1000000 )) -le $((INTERVAL * 1000 + $(slow 3) * 1000)) ] || fail "no helper run within an interval of the flip"
 sleep 1
 a1=$(mp_path_attr $MP $a ios) b1=$(mp_path_attr $MP $b ios)
 sleep 3

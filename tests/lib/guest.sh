@@ -40,6 +40,10 @@ fail() { _result FAIL "${*:-failed}" 1; }
 skip() { _result SKIP "${*:-skipped}" 77; }
 # run CMD...: log the command, run it, fail the case if it fails.
 run() { log "+ $*"; "$@" || fail "command failed (status $?): $*"; }
+# slow N: N seconds scaled for the kernel line's speed: x5 on 6.12-debug
+# (KASAN + lockdep under TCG: the target's configfs writes, the ANA helper
+# and the I/O run ~4-7x slower there), N elsewhere
+slow() { if [ "${RIG_LINE:-}" = 6.12-debug ]; then echo $(( $1 * 5 )); else echo "$1"; fi; }
 
 # ---- polling -------------------------------------------------------------
 # wait_for TIMEOUT CMD...  or  wait_for CMD... TIMEOUT
