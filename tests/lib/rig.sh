@@ -238,7 +238,11 @@ rig_cmdline() {
 	extra=$( { rig_case_header "$1" cmdline; rig_case_header "$1" "cmdline-${RIG_LINE:-}"; } | tr '\n' ' ')
 	# slub_debug on the kmalloc caches (where the module's objects live):
 	# red zones and poisoning turn a stray write into a "BUG kmalloc-..." line
-	base="console=ttyS0,115200 panic=-1 loglevel=7 printk.time=1 no_timer_check sysctl.kernel.hung_task_timeout_secs=20 slub_debug=FZP,kmalloc-*"
+	# hung tasks: 20 s, scaled like the case timeouts on the debug line (a
+	# QEMU PCIe controller's reset took 28 s there under the torture)
+	local hung=20
+	[ "${RIG_LINE:-}" = 6.12-debug ] && hung=$(( hung * ${RIG_DEBUG_TIMEOUT_FACTOR:-3} ))
+	base="console=ttyS0,115200 panic=-1 loglevel=7 printk.time=1 no_timer_check sysctl.kernel.hung_task_timeout_secs=$hung slub_debug=FZP,kmalloc-*"
 	case " $extra" in
 	*" nvme_core.multipath="*) ;;
 	*) base+=" nvme_core.multipath=N" ;;
