@@ -4,6 +4,7 @@
 # round-robin spreads I/O over both paths while numa (one node) keeps to one.
 # Bad writes get EINVAL and change nothing; read-only files refuse writes.
 # (On the TCP target: QEMU's emulated NVMe sometimes stalls under long fio.)
+# Times scale with slow() on the debug line (~15 I/Os a second there).
 #@ topology: none
 #@ timeout: 240
 . "$(dirname "$0")/../lib/guest.sh"
@@ -28,13 +29,13 @@ a=$(mp_slaves $MP | sed -n 1p) b=$(mp_slaves $MP | sed -n 2p)
 
 s0=$(sum_ios)
 io_started() { [ "$(sum_ios)" -gt "$s0" ]; }
-fio_verify_start /dev/$MP 38
+fio_verify_start /dev/$MP $(slow 38)
 # fio takes seconds to start when the host is loaded: measure from its first I/O
-wait_for 20 io_started || fail "fio did no I/O in 20 s"
+wait_for $(slow 20) io_started || fail "fio did no I/O in 20 s"
 for pol in round-robin numa queue-depth round-robin numa; do
 	echo $pol > $f || fail "cannot set $pol"
 	a0=$(ios_of $a) b0=$(ios_of $b)
-	sleep 4
+	sleep $(slow 4)
 	da=$(( $(ios_of $a) - a0 )) db=$(( $(ios_of $b) - b0 ))
 	log "$pol: $a +$da, $b +$db"
 	[ $((da + db)) -gt 0 ] || fail "no I/O under $pol"
