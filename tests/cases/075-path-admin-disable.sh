@@ -23,17 +23,17 @@ for bad in foo "" disable "enabled x" 1; do
 done
 
 ios_of() { cat /sys/block/$1/stat | awk '{print $1}'; }
-fio_verify_start /dev/$MP 25
+fio_verify_start /dev/$MP $(slow 25)
 a0=$(ios_of $a)
-wait_for 20 eval '[ "$(ios_of $a)" -gt "$a0" ]' || fail "fio did no I/O on $a in 20 s"
+wait_for $(slow 20) eval '[ "$(ios_of $a)" -gt "$a0" ]' || fail "fio did no I/O on $a in $(slow 20) s"
 
 echo disabled > $fa || fail "cannot disable $a"
 [ "$(cat $fa)" = disabled ] || fail "admin_state of $a reads '$(cat $fa)' after disabling"
-wait_for 5 eval '[ "$(mp_path_attr $MP $a state)" = disabled ]' ||
+wait_for $(slow 5) eval '[ "$(mp_path_attr $MP $a state)" = disabled ]' ||
 	fail "state of $a is $(mp_path_attr $MP $a state), expected disabled"
 sleep 1
 a1=$(ios_of $a) b1=$(ios_of $b)
-sleep 4		# the checker runs every second: it must not enable $a
+sleep $(slow 4)	# the checker runs every second: it must not enable $a
 da=$(( $(ios_of $a) - a1 )) db=$(( $(ios_of $b) - b1 ))
 log "disabled $a: $a +$da, $b +$db"
 [ $da -eq 0 ] || fail "disabled $a still got $da I/Os"
@@ -46,10 +46,10 @@ grep -q "busy" /tmp/w.err || fail "disabling the last path: $(cat /tmp/w.err), e
 [ "$(cat $fb)" = enabled ] || fail "refused write changed $b to $(cat $fb)"
 
 echo enabled > $fa || fail "cannot enable $a"
-wait_for 5 eval '[ "$(mp_path_attr $MP $a state)" = usable ]' ||
+wait_for $(slow 5) eval '[ "$(mp_path_attr $MP $a state)" = usable ]' ||
 	fail "state of $a is $(mp_path_attr $MP $a state) after enabling"
 a2=$(ios_of $a)
-wait_for 5 eval '[ "$(ios_of $a)" -gt "$a2" ]' || fail "no I/O on $a within 5 s of enabling it"
+wait_for $(slow 5) eval '[ "$(ios_of $a)" -gt "$a2" ]' || fail "no I/O on $a within $(slow 5) s of enabling it"
 dmesg | grep -q "path $a .* disabled by the administrator" || fail "no log line for the disable"
 fio_verify_wait || fail "fio saw errors"
 pass "$a disabled under fio: no I/O on it for 4 s ($b +$db), last-path disable refused (EBUSY), bad values EINVAL, enabled: I/O back"

@@ -15,9 +15,9 @@
 # (commands per second per controller, CPU over its run) is printed.  A
 # change uevent of the disk must wake a watch with a 60 s interval, and the
 # udev rule must make the module's add event start the watch's unit.
-# Userspace and module sysfs only, nothing kernel-line specific: run on
+# Userspace and module sysfs only, nothing kernel-line specific: in CI on
 # 6.12 alone, to keep CI under 45 minutes (-k 6.1 prints SKIP).
-#@ kernels: 6.12
+#@ kernels: 6.12 6.12-debug 5.10 7.x
 #@ topology: none
 #@ timeout: 900
 . "$(dirname "$0")/../lib/guest.sh"
