@@ -53,7 +53,9 @@ wait_for $(slow 10) _second_started || fail "no second helper run after the flip
 ts=$(_second_start)
 log "module prefers $b ${ms} ms after the flip; first helper run after it ended at +$(( (te - t0) / 1000000 )) ms, the second started at +$(( (ts - t0) / 1000000 )) ms"
 [ "$t1" -le "$ts" ] || fail "I/O moved only $(( (t1 - te) / 1000000 )) ms after the first helper run past the flip ended, after the second one started"
-[ $(( (te - t0) / 1000000 )) -le $((INTERVAL * 1000 + $(slow 3) * 1000)) ] || fail "no helper run within an interval of the flip"
+# (on the debug line a helper run takes 8-15 s under load: 60 s there)
+lim=$((INTERVAL * 1000 + 3000)); [ "${RIG_LINE:-}" = 6.12-debug ] && lim=60000
+[ $(( (te - t0) / 1000000 )) -le $lim ] || fail "no helper run within an interval of the flip (+$(( (te - t0) / 1000000 )) ms, limit $lim)"
 sleep 1
 a1=$(mp_path_attr $MP $a ios) b1=$(mp_path_attr $MP $b ios)
 sleep 3
