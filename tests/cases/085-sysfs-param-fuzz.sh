@@ -35,7 +35,7 @@
 SEED=${FUZZ_SEED:-$(od -An -tu4 -N4 /dev/urandom | tr -d ' ')}
 RANDOM_PER_FILE=40	# random values per file and pass, besides the fixed ones
 MAIN_PASSES=4
-FIO_S=50	# fio verify's runtime: every write is made while it runs
+FIO_S=$(slow 50)	# fio verify's runtime: every write is made while it runs
 # Slab bound: the main passes make 2000 writes at least (fewer fails the case)
 # and ~3500 a pass, 1-4 passes as fio's time allows (2 in the runs here,
 # ~7000 writes).  A leak of 1 KiB per write is then 2-7 MiB; fio's own slab
@@ -400,7 +400,7 @@ t_fio=$SECONDS
 # every write is made while fio runs: the passes stop 3 s before its end
 DEADLINE=$(awk -v s=$FIO_S '{print $1 + s - 3}' /proc/uptime)
 uptime_s() { awk '{printf "%d", $1}' /proc/uptime; }
-wait_for 20 writes_done || { finish_log; fail "fio did no I/O in 20 s"; }
+wait_for $(slow 20) writes_done || { finish_log; fail "fio did no I/O in $(slow 20) s"; }
 
 : > /tmp/fuzz-counts
 fuzz warmup 0 || { finish_log; fail "warm-up pass: $(grep -m3 '^VIOLATION' /tmp/fuzz-warmup.out | xargs)"; }
