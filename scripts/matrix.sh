@@ -272,7 +272,7 @@ rebuild_kbuild() {
 	# host programs come out of this tree, and they do not depend on it.
 	if ! { make -C "$src" -s olddefconfig &&
 	       make -C "$src" -s -j"$JOBS" modules_prepare; } >"$log" 2>&1; then
-		log "building $kbpkg host tools failed, see $log"
+		log "building $(basename "$kb") host tools failed, see $log"
 		tail -20 "$log" >&2
 		return 1
 	fi

@@ -9,6 +9,7 @@
 # no_path_timeout=0: a pathless head goes at once (the default keeps it 60 s
 # waiting for a path, and the reconnect would join it again: no teardown);
 # the kernel log must show the teardowns really happened.
+#@ default-lines: 6.12
 #@ topology: none
 #@ start: early
 #@ timeout: 300

@@ -8,6 +8,7 @@
 # On the debug line an I/O costs ~0.6 s of the guest's CPU: the delay that
 # makes a path slow there is 2 s (20 ms is lost in the noise), the fio runs
 # are 5x longer.
+#@ default-lines: 6.12
 #@ topology: none
 #@ timeout: 240
 . "$(dirname "$0")/../lib/guest.sh"

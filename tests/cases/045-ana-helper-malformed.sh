@@ -9,6 +9,7 @@
 # must exit 1 with one message naming the controller, offset and fault, and
 # leave sysfs as it was (also when the bad part comes after a valid change);
 # the uncorrupted replay of the same change is applied.
+#@ default-lines: 6.12
 #@ topology: none
 #@ timeout: 300
 . "$(dirname "$0")/../lib/guest.sh"

@@ -6,6 +6,7 @@
 # 80%.  Per-path read counters must add up to what fio read.  fio verify
 # sees no error while the policy changes under it (service-time and the
 # others, back and forth).
+#@ default-lines: 6.12
 #@ topology: none
 #@ timeout: 240
 . "$(dirname "$0")/../lib/guest.sh"

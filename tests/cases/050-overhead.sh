@@ -18,6 +18,7 @@
 # 0.965, 0.961); 6.1 (one vCPU, see below) 0.984 and 0.984 (dm-linear
 # 0.973, 0.972); round-to-round spread 0-2%.  NVMe/TCP's own cost dilutes the
 # layer's here; tests/bench (nvme-loop) shows it plainer.
+#@ default-lines: 6.12
 #@ topology: none
 #@ timeout: 400
 #@ qemu: -icount shift=3,sleep=on

@@ -19,6 +19,7 @@
 #  - after rmmod the paths are released: unmarked, by-id back on a path.
 # The rules call the helper by a relative name (/lib/udev/nvme-mpath-udev);
 # here it is the staged copy (/ is the host's, read-only).
+#@ default-lines: 6.12
 #@ topology: qemu2
 #@ timeout: 240
 . "$(dirname "$0")/../lib/guest.sh"

@@ -15,6 +15,7 @@
 # The rule calls /usr/sbin/nvme-mpath-ana; here it is the staged copy (/ is
 # the host's, read-only).  No systemd runs in the guest: the rule runs the
 # helper directly.
+#@ default-lines: 6.12
 #@ topology: none
 #@ timeout: 240
 . "$(dirname "$0")/../lib/guest.sh"

@@ -13,6 +13,7 @@
 #  - the text list has a header per disk and one line per path naming its
 #    controller, transport, address and state;
 #  - list DISK shows that disk alone; an unknown disk is exit status 1.
+#@ default-lines: 6.12
 #@ topology: qemu2
 #@ timeout: 240
 . "$(dirname "$0")/../lib/guest.sh"

@@ -11,6 +11,7 @@
 #    "refused: ... last usable path of ...", and nothing changes;
 #  - reinstate-path PATH exits 0 and I/O returns to PATH;
 #  - fio sees no error.
+#@ default-lines: 6.12
 #@ topology: none
 #@ timeout: 240
 . "$(dirname "$0")/../lib/guest.sh"
