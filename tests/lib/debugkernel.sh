@@ -63,6 +63,7 @@ _debugkernel_source() {
 	src=$top/src-$srcver
 	DEBUGKERNEL_SRC=$src/linux-source-6.12
 	[ -e "$src/.extracted" ] && return 0
+	mkdir -p "$top" || return 1
 	deb=$top/linux-source-6.12_${srcver}_all.deb
 	if [ ! -s "$deb" ]; then
 		rig_log "fetching linux-source-6.12=$srcver"
