@@ -18,6 +18,7 @@
 #include <linux/blkdev.h>
 #include <linux/bio.h>
 #include <linux/kobject.h>
+#include <linux/llist.h>
 #include <linux/percpu-refcount.h>
 #include <linux/workqueue.h>
 
@@ -315,6 +316,10 @@ struct mpath_io {
 	mpath_opf_t opf;
 	unsigned short flags;
 
+	/* iocache.c: the CPU it goes back to, and its link there */
+	int cpu;
+	struct llist_node cache_node;
+
 	/* the error path (io.c) */
 	struct list_head node;		/* head->requeue_list */
 	unsigned long wait_since;	/* jiffies of first failure/wait; 0 = none */
@@ -429,6 +434,12 @@ void mpath_kick_requeue(struct mpath_head *head);
 void mpath_requeue_work(struct work_struct *work);
 void mpath_flush_requeue(struct mpath_head *head);
 void mpath_free_disk(struct gendisk *disk);
+
+/* iocache.c: struct mpath_io, cached per CPU */
+struct mpath_io *mpath_io_alloc(gfp_t gfp);
+void mpath_io_free(struct mpath_io *io);
+int mpath_io_cache_init(void);
+void mpath_io_cache_exit(void);
 
 /* sysfs.c */
 int mpath_sysfs_add_head(struct mpath_head *head);

@@ -75,7 +75,6 @@
 #include <linux/blkdev.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
-#include <linux/mempool.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sched/mm.h>
@@ -86,8 +85,6 @@
 #include "judge.h"
 
 struct bio_set mpath_bio_set;		/* clones, for the bios that need one */
-static struct kmem_cache *mpath_io_cache;
-static mempool_t mpath_io_pool;
 
 /* Waiting for the ANA helper to explain an every-path failure. */
 #define MPATH_NS_GRACE_MIN	(3 * NSEC_PER_SEC)
@@ -136,7 +133,7 @@ static void mpath_io_complete(struct mpath_io *io, blk_status_t status)
 	if (unlikely(status))
 		orig->bi_status = status;
 	bio_end_io_acct(orig, io->start_time);
-	mempool_free(io, &mpath_io_pool);
+	mpath_io_free(io);
 	bio_endio(orig);
 }
 
@@ -387,7 +384,7 @@ static void mpath_submit_bio(struct bio *bio)
 	bio = mpath_bio_split_to_limits(bio);
 	if (!bio)
 		return;
-	io = mempool_alloc(&mpath_io_pool, gfp);
+	io = mpath_io_alloc(gfp);
 	if (unlikely(!io)) {
 		/* Only a REQ_NOWAIT bio allocates without waiting. */
 		bio_wouldblock_error(bio);
@@ -763,27 +760,17 @@ int mpath_io_init(void)
 {
 	int ret;
 
-	mpath_io_cache = KMEM_CACHE(mpath_io, 0);
-	if (!mpath_io_cache)
-		return -ENOMEM;
-	ret = mempool_init_slab_pool(&mpath_io_pool, BIO_POOL_SIZE,
-				     mpath_io_cache);
+	ret = mpath_io_cache_init();
 	if (ret)
-		goto out_cache;
+		return ret;
 	ret = bioset_init(&mpath_bio_set, BIO_POOL_SIZE, 0, 0);
 	if (ret)
-		goto out_pool;
-	return 0;
-out_pool:
-	mempool_exit(&mpath_io_pool);
-out_cache:
-	kmem_cache_destroy(mpath_io_cache);
+		mpath_io_cache_exit();
 	return ret;
 }
 
 void mpath_io_exit(void)
 {
 	bioset_exit(&mpath_bio_set);
-	mempool_exit(&mpath_io_pool);
-	kmem_cache_destroy(mpath_io_cache);
+	mpath_io_cache_exit();
 }
