@@ -355,7 +355,9 @@ void mpath_discovery_stop(void);
 /* head.c */
 extern struct mutex mpath_mutex;
 extern struct list_head mpath_subsystems;
-void mpath_handle_add(struct device *disk_dev, struct mpath_ident *id);
+void mpath_handle_add(struct device *disk_dev, struct mpath_ident *id,
+		      bool defer);
+void mpath_handle_add_done(void);
 void mpath_handle_remove(struct device *disk_dev, struct list_head *release);
 void mpath_handle_remove_done(struct list_head *release);
 void mpath_schedule_update(void);

@@ -34,26 +34,43 @@ static struct work_struct mpath_event_work;
 static const struct device_type *mpath_disk_type;
 static bool mpath_native_warned;
 static bool mpath_unloading;
+/* While the disks present at load are reported: handled as one run. */
+static bool mpath_events_held;
 
 static struct class_interface mpath_intf;
+
+/* Is the next queued event an addition?  (mpath_events_lock held) */
+static bool mpath_next_is_add(void)
+{
+	struct mpath_event *next;
+
+	lockdep_assert_held(&mpath_events_lock);
+	next = list_first_entry_or_null(&mpath_events, struct mpath_event,
+					node);
+	return next && next->type == MPATH_EV_ADD;
+}
 
 /*
  * A run of removals is handled under one hold of mpath_mutex and its paths
  * released together (mpath_handle_remove_done()): one grace period for a
- * whole controller's namespaces.
+ * whole controller's namespaces.  A run of additions makes each new
+ * multipath disk once, with all the paths the run brought
+ * (mpath_handle_add_done()), instead of one path at a time.
  */
 static void mpath_event_fn(struct work_struct *work)
 {
 	struct mpath_event *ev;
 	LIST_HEAD(release);
-	bool locked = false;
+	bool locked = false, adding = false, more = false;
 
 	for (;;) {
 		spin_lock(&mpath_events_lock);
 		ev = list_first_entry_or_null(&mpath_events,
 					      struct mpath_event, node);
-		if (ev)
+		if (ev) {
 			list_del(&ev->node);
+			more = mpath_next_is_add();
+		}
 		spin_unlock(&mpath_events_lock);
 		if (ev && ev->type == MPATH_EV_REMOVE) {
 			if (!locked) {
@@ -69,7 +86,10 @@ static void mpath_event_fn(struct work_struct *work)
 			}
 			if (!ev)
 				break;
-			mpath_handle_add(ev->dev, &ev->id);
+			mpath_handle_add(ev->dev, &ev->id, adding || more);
+			if (adding && !more)
+				mpath_handle_add_done();
+			adding = more;
 		}
 		put_device(ev->dev);
 		kfree(ev);
@@ -78,10 +98,14 @@ static void mpath_event_fn(struct work_struct *work)
 
 static void mpath_queue_event(struct mpath_event *ev)
 {
+	bool held;
+
 	spin_lock(&mpath_events_lock);
 	list_add_tail(&ev->node, &mpath_events);
+	held = mpath_events_held;
 	spin_unlock(&mpath_events_lock);
-	queue_work(mpath_wq, &mpath_event_work);
+	if (!held)
+		queue_work(mpath_wq, &mpath_event_work);
 }
 
 /* Is @dev a whole-disk namespace of an nvme controller? */
@@ -166,10 +190,23 @@ int mpath_discovery_start(void)
 	INIT_WORK(&mpath_event_work, mpath_event_fn);
 	mpath_intf.add_dev = mpath_add_dev;
 	mpath_intf.remove_dev = mpath_remove_dev;
+	/*
+	 * Registering reports every disk present: let them all queue up, so
+	 * that the event work makes each multipath disk once, with every path.
+	 */
+	spin_lock(&mpath_events_lock);
+	mpath_events_held = true;
+	spin_unlock(&mpath_events_lock);
 	ret = class_interface_register(&mpath_intf);
-	if (ret)
+	spin_lock(&mpath_events_lock);
+	mpath_events_held = false;
+	spin_unlock(&mpath_events_lock);
+	if (ret) {
 		pr_err("cannot watch block devices: %d\n", ret);
-	return ret;
+		return ret;
+	}
+	queue_work(mpath_wq, &mpath_event_work);
+	return 0;
 }
 
 /*

@@ -17,6 +17,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/delay.h>
+#include <linux/hashtable.h>
 #include <linux/idr.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
@@ -31,6 +32,9 @@
 DEFINE_MUTEX(mpath_mutex);
 LIST_HEAD(mpath_subsystems);
 static LIST_HEAD(mpath_candidates);
+/* The same candidates by NSID, and those mpath_handle_add() deferred. */
+static DEFINE_HASHTABLE(mpath_cand_hash, 10);
+static LIST_HEAD(mpath_deferred);
 static DEFINE_IDA(mpath_subsys_ida);
 /* Heads not freed yet: ->free_disk may run after the teardown. */
 static atomic_t mpath_nr_heads = ATOMIC_INIT(0);
@@ -47,6 +51,8 @@ struct mpath_cand {
 	struct list_head node;
 	struct device *dev;		/* referenced */
 	struct mpath_ident id;
+	struct hlist_node hnode;	/* mpath_cand_hash, by NSID */
+	struct list_head dnode;		/* on mpath_deferred, or empty */
 };
 
 static void mpath_update_fn(struct work_struct *work);
@@ -178,6 +184,8 @@ static struct mpath_path *mpath_find_path(struct gendisk *disk,
 static void mpath_cand_free(struct mpath_cand *c)
 {
 	list_del(&c->node);
+	hash_del(&c->hnode);
+	list_del(&c->dnode);
 	put_device(c->dev);
 	kfree(c);
 }
@@ -378,10 +386,33 @@ void mpath_head_free(struct mpath_head *head)
 		wake_up_var(&mpath_nr_heads);
 }
 
+/* One line for a new disk, its paths named (as many as fit). */
+static void mpath_log_created(struct mpath_head *head)
+{
+	struct mpath_path *path;
+	char names[160];
+	size_t len = 0;
+
+	names[0] = '\0';
+	list_for_each_entry(path, &head->paths, node) {
+		int n = snprintf(names + len, sizeof(names) - len, " %s",
+				 path->name);
+
+		if (n >= sizeof(names) - len) {
+			strscpy(names + min(len, sizeof(names) - 5), " ...", 5);
+			break;
+		}
+		len += n;
+	}
+	pr_info("%s: multipath disk for NSID %u of %s with %u path(s):%s\n",
+		head->disk->disk_name, head->id.nsid, head->id.nqn,
+		head->nr_paths, names);
+}
+
 /*
- * Makes a head of @id (the disk just added) and every matching candidate,
- * if enough of them can be claimed.  Returns false if @dev should stay a
- * candidate.
+ * Makes a head of @id (the disk just added, or with @dev NULL one of the
+ * candidates) and every matching candidate, if enough of them can be
+ * claimed.  Returns false if @dev should stay a candidate.
  */
 static bool mpath_head_create(const struct mpath_ident *id,
 			      struct device *dev, unsigned int needed)
@@ -389,7 +420,8 @@ static bool mpath_head_create(const struct mpath_ident *id,
 	struct mpath_subsys *subsys;
 	struct mpath_head *head;
 	struct mpath_path *path;
-	struct mpath_cand *c, *ctmp;
+	struct mpath_cand *c;
+	struct hlist_node *ctmp;
 	struct mpath_limits ml;
 	struct gendisk *disk;
 	LIST_HEAD(claimed);
@@ -403,10 +435,12 @@ static bool mpath_head_create(const struct mpath_ident *id,
 	if (!head)
 		return false;
 
-	path = mpath_path_create(head, id, dev);
-	if (!IS_ERR(path))
-		list_add_tail(&path->node, &claimed);
-	list_for_each_entry(c, &mpath_candidates, node) {
+	if (dev) {
+		path = mpath_path_create(head, id, dev);
+		if (!IS_ERR(path))
+			list_add_tail(&path->node, &claimed);
+	}
+	hash_for_each_possible(mpath_cand_hash, c, hnode, id->nsid) {
 		if (!mpath_same_ns(&c->id, id) ||
 		    mpath_ident_mismatch(&c->id, id))
 			continue;
@@ -463,15 +497,14 @@ static bool mpath_head_create(const struct mpath_ident *id,
 	}
 
 	/* The candidates that became paths are candidates no more. */
-	list_for_each_entry_safe(c, ctmp, &mpath_candidates, node)
+	hash_for_each_possible_safe(mpath_cand_hash, c, ctmp, hnode, id->nsid)
 		list_for_each_entry(path, &head->paths, node)
 			if (path->disk == dev_to_disk(c->dev)) {
 				mpath_cand_free(c);
 				break;
 			}
 	list_add_tail(&head->node, &subsys->heads);
-	pr_info("%s: multipath disk for NSID %u of %s with %u path(s)\n",
-		disk->disk_name, id->nsid, id->nqn, head->nr_paths);
+	mpath_log_created(head);
 	/*
 	 * The add uevent went out from inside device_add_disk(), before mpath/
 	 * existed (its paths/ children are kobjects, which an attribute group
@@ -520,16 +553,46 @@ static bool mpath_disk_wait_added(struct gendisk *disk)
 	return false;
 }
 
+/*
+ * How many candidates show @id's namespace with its identity (mismatches
+ * are logged once, when @log).
+ */
+static unsigned int mpath_cand_matching(const struct mpath_ident *id,
+					bool log)
+{
+	struct mpath_cand *c;
+	unsigned int matching = 0;
+	const char *why;
+
+	lockdep_assert_held(&mpath_mutex);
+	hash_for_each_possible(mpath_cand_hash, c, hnode, id->nsid) {
+		if (!mpath_same_ns(&c->id, id) || &c->id == id)
+			continue;
+		why = mpath_ident_mismatch(&c->id, id);
+		if (why) {
+			if (log)
+				mpath_log_mismatch(id, c->id.disk_name, why);
+		} else {
+			matching++;
+		}
+	}
+	return matching;
+}
+
 /**
  * mpath_handle_add - a namespace disk appeared
  * @dev: its device (referenced by the caller)
  * @id:  its identity, read when it appeared
+ * @defer: more additions follow: a disk with no multipath disk to join
+ *	stays a candidate until mpath_handle_add_done(), which makes each new
+ *	multipath disk once with all its paths (a controller's connect, or
+ *	the module's load, brings every namespace's paths in one run)
  */
-void mpath_handle_add(struct device *dev, struct mpath_ident *id)
+void mpath_handle_add(struct device *dev, struct mpath_ident *id, bool defer)
 {
 	struct mpath_head *head;
 	struct mpath_cand *c;
-	unsigned int matching = 1;
+	unsigned int matching;
 	const char *why;
 
 	if (!mpath_disk_wait_added(dev_to_disk(dev)))
@@ -552,17 +615,10 @@ void mpath_handle_add(struct device *dev, struct mpath_ident *id)
 		goto out;
 	}
 
-	list_for_each_entry(c, &mpath_candidates, node) {
-		if (!mpath_same_ns(&c->id, id))
-			continue;
-		why = mpath_ident_mismatch(&c->id, id);
-		if (why)
-			mpath_log_mismatch(id, c->id.disk_name, why);
-		else
-			matching++;
-	}
-	if (matching >= 2 || mpath_single_path_allowed(id->nqn)) {
-		if (mpath_head_create(id, dev, min(matching, 2U)))
+	if (!defer) {
+		matching = 1 + mpath_cand_matching(id, true);
+		if ((matching >= 2 || mpath_single_path_allowed(id->nqn)) &&
+		    mpath_head_create(id, dev, min(matching, 2U)))
 			goto out;
 	}
 
@@ -572,7 +628,35 @@ void mpath_handle_add(struct device *dev, struct mpath_ident *id)
 	c->id = *id;
 	c->dev = get_device(dev);
 	list_add_tail(&c->node, &mpath_candidates);
+	hash_add(mpath_cand_hash, &c->hnode, id->nsid);
+	if (defer)
+		list_add_tail(&c->dnode, &mpath_deferred);
+	else
+		INIT_LIST_HEAD(&c->dnode);
 out:
+	mutex_unlock(&mpath_mutex);
+}
+
+/**
+ * mpath_handle_add_done - a run of additions is over
+ *
+ * Makes the multipath disks that the candidates mpath_handle_add() deferred
+ * call for, each with every matching candidate at once.
+ */
+void mpath_handle_add_done(void)
+{
+	struct mpath_cand *c;
+	unsigned int matching;
+
+	mutex_lock(&mpath_mutex);
+	while ((c = list_first_entry_or_null(&mpath_deferred,
+					     struct mpath_cand, dnode))) {
+		list_del_init(&c->dnode);
+		matching = 1 + mpath_cand_matching(&c->id, true);
+		/* a disk made frees the candidates it took, c among them */
+		if (matching >= 2 || mpath_single_path_allowed(c->id.nqn))
+			mpath_head_create(&c->id, NULL, min(matching, 2U));
+	}
 	mutex_unlock(&mpath_mutex);
 }
 

@@ -4,7 +4,7 @@
 # heads has its P paths; slab of the whole (heads and paths) over N.
 #@ topology: none
 #@ timeout: 1200
-#@ qemu: -m 3072
+#@ qemu: -m 3072 -icount shift=3,sleep=on
 #@ cmdline: nvme_core.multipath=Y
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/mpath.sh"
