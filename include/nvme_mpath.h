@@ -276,6 +276,7 @@ struct mpath_head {
 	spinlock_t requeue_lock;	/* protects requeue_list */
 	struct list_head requeue_list;	/* struct mpath_io, waiting for a path */
 	struct delayed_work requeue_work;
+	struct work_struct del_work;	/* its disk's deletion, at unload */
 
 	struct kobject *mpath_kobj;	/* /sys/block/<disk>/mpath */
 	struct kobject *paths_kobj;	/* .../mpath/paths */

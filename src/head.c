@@ -206,16 +206,10 @@ static void mpath_head_drop_path(struct mpath_head *head,
 	list_add_tail(&path->node, release);
 }
 
-/*
- * First half of a head's teardown: no new opener, its disk deleted (the
- * paths still serve what is in flight), and its paths unpublished and
- * queued on @release.  Its disk is unopened, or the module is going away
- * (then nothing can have it open).
- */
-static void mpath_head_unpublish(struct mpath_head *head,
-				 struct list_head *release)
+/* Unpublishing, before the disk is deleted: no new opener, no links. */
+static void mpath_head_unpublish_begin(struct mpath_head *head)
 {
-	struct mpath_path *path, *tmp;
+	struct mpath_path *path;
 
 	lockdep_assert_held(&mpath_mutex);
 	WRITE_ONCE(head->dead, true);
@@ -227,14 +221,45 @@ static void mpath_head_unpublish(struct mpath_head *head,
 		list_for_each_entry(path, &head->paths, node)
 			mpath_path_detach(path);
 		mpath_sysfs_del_head(head);
-		del_gendisk(head->disk);
 	}
+}
+
+/* ... and once it is: its paths unpublished and queued on @release. */
+static void mpath_head_unpublish_end(struct mpath_head *head,
+				     struct list_head *release)
+{
+	struct mpath_path *path, *tmp;
+
+	lockdep_assert_held(&mpath_mutex);
 	list_for_each_entry_safe(path, tmp, &head->paths, node) {
 		set_bit(MPATH_PATH_REMOVED, &path->flags);
 		list_move_tail(&path->node, release);
 	}
 	head->nr_paths = 0;
 	mpath_pathset_rebuild(head);
+}
+
+/*
+ * First half of a head's teardown: no new opener, its disk deleted (the
+ * paths still serve what is in flight), and its paths unpublished and
+ * queued on @release.  Its disk is unopened, or the module is going away
+ * (then nothing can have it open).
+ */
+static void mpath_head_unpublish(struct mpath_head *head,
+				 struct list_head *release)
+{
+	mpath_head_unpublish_begin(head);
+	if (head->disk_added)
+		del_gendisk(head->disk);
+	mpath_head_unpublish_end(head, release);
+}
+
+static void mpath_head_del_fn(struct work_struct *work)
+{
+	struct mpath_head *head = container_of(work, struct mpath_head,
+					       del_work);
+
+	del_gendisk(head->disk);
 }
 
 /*
@@ -814,12 +839,26 @@ void mpath_teardown_all(void)
 	cancel_delayed_work_sync(&mpath_expire_work);
 	cancel_work_sync(&mpath_update_work);
 	mutex_lock(&mpath_mutex);
-	/* Every disk deleted, then every path released in one batch. */
+	/*
+	 * Every disk deleted, then every path released in one batch.  The
+	 * disks are deleted side by side: each deletion waits for an RCU grace
+	 * period or two (its queue's freeze), which need not be one after
+	 * another.  Nothing has them open (the module is going away).
+	 */
 	list_for_each_entry_safe(s, stmp, &mpath_subsystems, node) {
 		list_for_each_entry_safe(head, gtmp, &s->heads, node) {
-			mpath_head_unpublish(head, &release);
+			mpath_head_unpublish_begin(head);
 			list_add_tail(&head->node, &heads);
+			if (head->disk_added) {
+				INIT_WORK(&head->del_work, mpath_head_del_fn);
+				queue_work(system_unbound_wq, &head->del_work);
+			}
 		}
+	}
+	list_for_each_entry(head, &heads, node) {
+		if (head->disk_added)
+			flush_work(&head->del_work);
+		mpath_head_unpublish_end(head, &release);
 	}
 	mpath_paths_release(&release);
 	list_for_each_entry_safe(head, gtmp, &heads, node) {
