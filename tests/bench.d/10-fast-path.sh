@@ -50,7 +50,7 @@ fi
 mpath_unload
 
 if [ -z "${BENCH_NO_DM:-}" ]; then
-	modprobe dm-multipath || fail "no dm-multipath"
+	modprobe dm-multipath && modprobe dm-round-robin || fail "no dm-multipath"
 	sz=$(blockdev --getsz "$raw")
 	run dmsetup create bench_rq --table "0 $sz multipath 0 0 1 1 round-robin 0 2 1 $raw 1 $raw2 1"
 	run dmsetup create bench_bio --table "0 $sz multipath 2 queue_mode bio 0 1 1 round-robin 0 2 1 $raw 1 $raw2 1"

@@ -14,7 +14,8 @@
 #    (nvme-mpath-ana --all) brings it back.
 # The rule calls /usr/sbin/nvme-mpath-ana; here it is the staged copy (/ is
 # the host's, read-only).  No systemd runs in the guest: the rule runs the
-# helper directly.
+# helper directly.  Waits scale with slow (x5 on 6.12-debug, where a helper
+# run after the event took 8.5 s).
 #@ default-lines: 6.12
 #@ topology: none
 #@ timeout: 240
@@ -45,15 +46,15 @@ wait_for 20 _mp_of_disk_exists $a || fail "no multipath disk holds $a"
 MP=$(mp_of_disk $a)
 run udevadm trigger --action=add --sysname-match="$MP"
 udevadm settle -t 60
-wait_for 15 mp_ana_is $MP $b non-optimized || fail "after the add event $b is $(mp_path_attr $MP $b ana_state): helper not run? $(cat /tmp/ana-udev.log 2>/dev/null)"
+wait_for $(slow 15) mp_ana_is $MP $b non-optimized || fail "after the add event $b is $(mp_path_attr $MP $b ana_state): helper not run? $(cat /tmp/ana-udev.log 2>/dev/null)"
 mp_ana_is $MP $a optimized || fail "$a: $(mp_path_attr $MP $a ana_state)"
 log "add event: helper runs: $(grep -c run /tmp/ana-udev.log); $a optimized, $b non-optimized"
 
 n0=$(grep -c run /tmp/ana-udev.log)
-fio_verify_start /dev/$MP 14
+fio_verify_start /dev/$MP $(slow 14)
 sleep 3
 ana_set 4420 inaccessible
-wait_for 15 mp_ana_is $MP $a inaccessible || fail "$a not reported inaccessible from the module's event: $(mp_path_attr $MP $a ana_state), $(mp_path_attr $MP $a state)"
+wait_for $(slow 15) mp_ana_is $MP $a inaccessible || fail "$a not reported inaccessible from the module's event: $(mp_path_attr $MP $a ana_state), $(mp_path_attr $MP $a state)"
 n1=$(grep -c run /tmp/ana-udev.log)
 [ "$n1" -gt "$n0" ] || fail "the helper did not run on the path event"
 log "path-state event: helper ran $((n1 - n0)) more time(s); $a: $(mp_path_attr $MP $a state)"
@@ -65,6 +66,6 @@ run udevadm trigger --action=change --sysname-match="$MP"
 udevadm settle -t 60
 [ "$(grep -c run /tmp/ana-udev.log)" -eq "$n2" ] || fail "a plain change event ran the helper"
 "$ANA_HELPER" --all || fail "nvme-mpath-ana --all failed"
-wait_for 10 mp_path_state_is $MP $a usable || fail "$a not usable: $(mp_path_attr $MP $a state)"
+wait_for $(slow 10) mp_path_state_is $MP $a usable || fail "$a not usable: $(mp_path_attr $MP $a state)"
 fio_verify_wait || fail "fio saw errors"
 pass "udev ran the ANA helper on the disk's add ($a optimized, $b non-optimized) and on the module's path-state event ($a inaccessible); not on a plain change"

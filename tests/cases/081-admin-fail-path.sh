@@ -26,9 +26,9 @@ a=${PATH_OF_PORT[4420]} b=${PATH_OF_PORT[4421]}
 path_ios() { echo $(( $(mp_path_attr $MP $1 read_ios) + $(mp_path_attr $MP $1 write_ios) )); }
 _grows() { [ "$(path_ios $1)" -gt "$2" ]; }
 
-fio_verify_start /dev/$MP 28
-wait_for 20 _grows $a 0 || fail "fio did no I/O on $a in 20 s"
-wait_for 20 _grows $b 0 || fail "fio did no I/O on $b in 20 s"
+fio_verify_start /dev/$MP $(slow 28)
+wait_for $(slow 20) _grows $a 0 || fail "fio did no I/O on $a in $(slow 20) s"
+wait_for $(slow 20) _grows $b 0 || fail "fio did no I/O on $b in $(slow 20) s"
 
 log "+ nvme-mpath fail-path -w 10 $a"
 t0=$(date +%s%N)
@@ -63,13 +63,13 @@ grep -q "refused: $b is the last usable path of $MP" /tmp/err || fail "fail-path
 [ "$(mp_path_attr $MP $b state)" = usable ] || fail "$b is $(mp_path_attr $MP $b state) after the refusal"
 [ "$(mp_path_attr $MP $a admin_state)" = disabled ] || fail "refused fail-path changed $a"
 b2=$(path_ios $b)
-wait_for 5 _grows $b "$b2" || fail "no I/O on $b after the refused fail-path"
+wait_for $(slow 5) _grows $b "$b2" || fail "no I/O on $b after the refused fail-path"
 
 log "+ nvme-mpath reinstate-path $a"
 "$MPATH_TOOL" reinstate-path $a || fail "reinstate-path $a: exit status $?"
-wait_for 5 mp_path_state_is $MP $a usable || fail "$a is $(mp_path_attr $MP $a state) after reinstate-path"
+wait_for $(slow 5) mp_path_state_is $MP $a usable || fail "$a is $(mp_path_attr $MP $a state) after reinstate-path"
 a2=$(path_ios $a)
-wait_for 5 _grows $a "$a2" || fail "no I/O on $a within 5 s of reinstate-path"
+wait_for $(slow 5) _grows $a "$a2" || fail "no I/O on $a within $(slow 5) s of reinstate-path"
 "$MPATH_TOOL" list $MP | grep -Eq "^  $a .* usable " || fail "list does not show $a usable again"
 fio_verify_wait || fail "fio saw errors"
 pass "fail-path $a under fio: +0 I/Os on it for 4 s ($b +$db), list shows it disabled, last-path fail-path refused (exit 1, unchanged), reinstate-path: I/O back; fio clean"

@@ -25,10 +25,10 @@ mp_tcp_setup iopolicy=round-robin
 a=${PATH_OF_PORT[4420]} b=${PATH_OF_PORT[4421]}
 ios_of() { echo $(( $(mp_path_attr $MP $1 read_ios) + $(mp_path_attr $MP $1 write_ios) )); }
 a0=$(ios_of $a) b0=$(ios_of $b)
-fio_verify_start /dev/$MP 50
+fio_verify_start /dev/$MP $(slow 50)
 # fio takes seconds to start on a loaded host: from its first I/O on both
 _both_busy() { [ "$(ios_of $a)" -gt "$a0" ] && [ "$(ios_of $b)" -gt "$b0" ]; }
-wait_for 20 _both_busy || fail "fio did no I/O on both paths within 20 s"
+wait_for $(slow 20) _both_busy || fail "fio did no I/O on both paths within $(slow 20) s"
 sleep 1
 
 # text: 3 reports, both paths busy in each

@@ -30,7 +30,7 @@ RIG_SMP=${RIG_SMP:-2}
 # Missing/built-in ones are skipped. RIG_BOOT_MODULES are loaded by /init.
 RIG_INITRD_MODULES="virtio_pci netfs 9pnet 9pnet_virtio 9p configfs nvme-core nvme
 	nvme-fabrics nvme-tcp nvmet nvmet-tcp nvme-loop null_blk sch_netem sch_prio cls_u32
-	dm-multipath dm-flakey virtio_console"
+	dm-multipath dm-round-robin dm-flakey virtio_console"
 RIG_BOOT_MODULES="virtio_pci 9pnet_virtio 9p configfs nvme_core nvme"
 
 rig_log() { echo "rig: $*" >&2; }
