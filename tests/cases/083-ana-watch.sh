@@ -25,9 +25,10 @@
 . "$(dirname "$0")/../lib/fault.sh"
 
 INTERVAL=2
-LIMIT_MS=$(( INTERVAL * 1000 + 1000 ))
+# the times scale with slow (x5 on 6.12-debug, where a helper run takes ~8 s)
+LIMIT_MS=$(slow $(( INTERVAL * 1000 + 1000 )))
 FLIPS=4
-GAP=6		# seconds between flips: the window one flip is measured in
+GAP=$(slow 6)	# seconds between flips: the window one flip is measured in
 WATCH_RUN=40	# seconds the watch runs in all (its cost is taken over them)
 
 if [ -x "$MPATH_TOOL" ]; then WATCH=("$MPATH_TOOL" ana-sync)
@@ -49,7 +50,7 @@ while True:
 PY
 	SAMPLER=$!
 	# python's first start through the 9p root can take seconds under TCG
-	wait_for 30 _samples_ready || fail "the stat sampler did not start"
+	wait_for $(slow 30) _samples_ready || fail "the stat sampler did not start"
 }
 _samples_ready() { [ "$(wc -l < /tmp/samples)" -ge 3 ]; }
 sampler_stop() { kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; }
@@ -122,7 +123,7 @@ flips() {
 	# fio takes seconds to start on a loaded host: flip once it reads
 	_reading() { [ "$(_reads "$(path_stat 4420)")" -gt "$r0" ]; }
 	r0=$(_reads "$(path_stat 4420)")
-	wait_for 20 _reading || fail "$mode: fio did no read on port 4420 within 20 s"
+	wait_for $(slow 20) _reading || fail "$mode: fio did no read on port 4420 within $(slow 20) s"
 	sleep 2
 	for ((i = 1; i <= FLIPS; i++)); do
 		flip_to $non $opt
@@ -157,7 +158,7 @@ wstart=$(date +%s)
 "${WATCH[@]}" --watch --all --interval $INTERVAL > /tmp/watch.out 2> /tmp/watch.err &
 WPID=$!
 log "watch: ${WATCH[*]} --watch --all --interval $INTERVAL (pid $WPID)"
-wait_for 15 mp_ana_is $MP $b non-optimized || fail "the watch did not report $b non-optimized: $(cat /tmp/watch.err)"
+wait_for $(slow 15) mp_ana_is $MP $b non-optimized || fail "the watch did not report $b non-optimized: $(cat /tmp/watch.err)"
 mp_ana_is $MP $a optimized || fail "$a: ana_state $(mp_path_attr $MP $a ana_state)"
 declare -A CH0
 have_changes=0
@@ -203,14 +204,14 @@ rm -f /run/udev/rules.d/71-nvme-mpath-ana.rules
 # event (as the module sends on path changes) makes it read the logs at once
 "${WATCH[@]}" --watch --all --interval 60 > /tmp/watch2.out 2> /tmp/watch2.err &
 W2=$!
-wait_for 15 mp_ana_is $MP $a optimized || fail "watch (60 s) did not sync: $(cat /tmp/watch2.err)"
+wait_for $(slow 15) mp_ana_is $MP $a optimized || fail "watch (60 s) did not sync: $(cat /tmp/watch2.err)"
 sleep 1
 flip_to 4421 4420
 sleep 0.5
 mp_ana_is $MP $b non-optimized || fail "$b changed before any event: the 60 s watch polled?"
 t=$(now_us)
 echo change > /sys/block/$MP/uevent
-wait_for 10 mp_ana_is $MP $b optimized || fail "a change uevent of $MP did not wake the watch (60 s interval)"
+wait_for $(slow 10) mp_ana_is $MP $b optimized || fail "a change uevent of $MP did not wake the watch (60 s interval)"
 UEV_MS=$(( ($(now_us) - t) / 1000 ))
 log "change uevent of $MP -> $b optimized in sysfs after $UEV_MS ms (interval 60 s)"
 kill -TERM $W2; wait $W2
