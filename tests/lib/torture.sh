@@ -516,7 +516,8 @@ t_rmmod() {
 	touch "$TT/pause"
 	wait_for 60 _t_all_paused || t_problem "fio workers did not pause in 60 s"
 	tlog "  rmmod: workers paused, waiting for the faults in progress"
-	wait "${T_FAULT_PIDS[@]}" 2>/dev/null
+	# (not a bare wait: that would wait for the workers and the helper loop)
+	[ ${#T_FAULT_PIDS[@]} = 0 ] || wait "${T_FAULT_PIDS[@]}" 2>/dev/null
 	T_FAULT_PIDS=()
 	wait_for 90 _t_all_whole || t_problem "paths not whole before rmmod: $(mp_diag | xargs)"
 	if rmmod nvme_mpath 2> "$TT/rmmod.err"; then
@@ -626,7 +627,7 @@ torture_main() {
 	[ "$now" -lt "$secs" ] && sleep $(( secs - now ))
 	tlog "time is up: waiting for the faults in progress and the workers"
 	touch "$TT/stop"
-	wait "${T_FAULT_PIDS[@]}" 2>/dev/null
+	[ ${#T_FAULT_PIDS[@]} = 0 ] || wait "${T_FAULT_PIDS[@]}" 2>/dev/null
 	for i in 0 1 2 3; do wait_for 90 test -e "$TT/done.$i" || t_problem "worker $i did not end"; done
 	ana_helper_stop
 	# after the chaos every path comes back
