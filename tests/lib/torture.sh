@@ -514,7 +514,7 @@ _t_all_whole() {
 # now and for every path, unload with the disks closed, load again
 t_rmmod() {
 	touch "$TT/pause"
-	wait_for 60 _t_all_paused || t_problem "fio workers did not pause in 60 s"
+	wait_for "$(slow 60)" _t_all_paused || t_problem "fio workers did not pause in $(slow 60) s"
 	tlog "  rmmod: workers paused, waiting for the faults in progress"
 	# (not a bare wait: that would wait for the workers and the helper loop)
 	[ ${#T_FAULT_PIDS[@]} = 0 ] || wait "${T_FAULT_PIDS[@]}" 2>/dev/null
@@ -617,10 +617,13 @@ torture_main() {
 	# a schedule that ran behind (on 6.12-debug the dispatcher itself takes
 	# 10-15 s a fault) may not have reached its rmmod: every run has one,
 	# so it comes now
+	# (the workers end their segments first, and stay ended: fio starting
+	# four fresh segments just before the end outlasted the wait for them)
 	if [ "$(t_get kind_rmmod)" = 0 ]; then
 		faults=$((faults + 1))
 		t_count kind_rmmod
 		tlog "fault $faults (late): rmmod - the schedule ran behind and did not reach it"
+		touch "$TT/stop"
 		t_rmmod
 	fi
 	now=$(( $(date +%s) - start ))
@@ -628,7 +631,7 @@ torture_main() {
 	tlog "time is up: waiting for the faults in progress and the workers"
 	touch "$TT/stop"
 	[ ${#T_FAULT_PIDS[@]} = 0 ] || wait "${T_FAULT_PIDS[@]}" 2>/dev/null
-	for i in 0 1 2 3; do wait_for 90 test -e "$TT/done.$i" || t_problem "worker $i did not end"; done
+	for i in 0 1 2 3; do wait_for "$(slow 90)" test -e "$TT/done.$i" || t_problem "worker $i did not end"; done
 	ana_helper_stop
 	# after the chaos every path comes back
 	wait_for 90 _t_all_whole || t_problem "paths not whole 90 s after the last fault: $(mp_diag | xargs)"
