@@ -521,7 +521,10 @@ static bool mpath_head_create(const struct mpath_ident *id,
 				disk->disk_name, path->name, ret);
 	}
 
-	/* The candidates that became paths are candidates no more. */
+	/*
+	 * The candidates that became paths are candidates no more.  With @dev
+	 * NULL, @id is one of them: not to be read after this.
+	 */
 	hash_for_each_possible_safe(mpath_cand_hash, c, ctmp, hnode, id->nsid)
 		list_for_each_entry(path, &head->paths, node)
 			if (path->disk == dev_to_disk(c->dev)) {
