@@ -640,8 +640,8 @@ torture_main() {
 	local w=0 r=0
 	for i in 0 1 2 3; do
 		[ -e "$TT/bytes.$i" ] || continue
-		w=$(( w + $(awk '{ s += $1 } END { print s + 0 }' "$TT/bytes.$i") ))
-		r=$(( r + $(awk '{ s += $2 } END { print s + 0 }' "$TT/bytes.$i") ))
+		w=$(( w + $(awk '{ s += $1 } END { printf "%.0f\n", s }' "$TT/bytes.$i") ))
+		r=$(( r + $(awk '{ s += $2 } END { printf "%.0f\n", s }' "$TT/bytes.$i") ))
 	done
 	sleep 1; kill "$T_KMSG_PID" 2>/dev/null
 	kp=$(kernel_problem_lines < "$TT/kmsg" | wc -l)
