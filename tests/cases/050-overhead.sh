@@ -14,12 +14,18 @@
 # load, so the ratios hold still (spread 0-5% between rounds).
 # The multipath disk must reach MIN_RATIO of the path's IOPS at both
 # depths (the median of the per-round ratios), and must not fall more than
-# 0.01 below dm-linear, the kernel's thinnest stacking.  Measured on 6.12
+# DM_MARGIN (0.01) below dm-linear, the thinnest stacking.  Measured on 6.12
 # when this case was tightened to 0.95 (2026-12-07, per-CPU contexts):
 # QD1 0.979, QD32 0.975 (dm-linear 0.963, 0.961); before (2026-12-01) 0.976
 # and 0.969; 6.1 (one vCPU, see below) 0.984 and 0.984 (dm-linear 0.973,
 # 0.972); round-to-round spread 0-2%.  NVMe/TCP's own cost dilutes the
 # layer's here; tests/bench (nvme-loop) shows it plainer.
+# On 6.12-debug (KASAN, lockdep, kmemleak) an I/O costs so many more
+# instructions that a 1-s round holds about 14 of them: one run there gave
+# QD1 0.898 and QD32 1.086, dm-linear 0.840 and 0.967, spread 23-43%.  Those
+# ratios are noise, not the module's cost, so that line keeps the I/O and
+# the kernel checks and judges the ratios only against a gross slowdown
+# (half the path's IOPS, or half below dm-linear).
 #@ default-lines: 6.12
 #@ topology: none
 #@ timeout: 400
@@ -31,6 +37,8 @@
 . "$(dirname "$0")/../lib/mpath.sh"
 . "$(dirname "$0")/../lib/bench.sh"
 MIN_RATIO=${MIN_RATIO:-0.95}
+DM_MARGIN=0.01
+if [ "${RIG_LINE:-}" = 6.12-debug ]; then MIN_RATIO=0.5 DM_MARGIN=0.5; fi
 
 # dm-linear first, so that NSID 2's path is dm's and not nvme_mpath's
 tcp_target_setup ports=4420,4421 ns=2 size=1024 mem=0 > /dev/null
@@ -60,7 +68,7 @@ for job in qd1 qd32; do
 	awk -v r="$r" -v m="$MIN_RATIO" 'BEGIN { exit !(r >= m) }' ||
 		fail "$MP did ${r}x of its path's IOPS at $job (needs ${MIN_RATIO}x)"
 	[ -n "$d" ] || fail "no $job result for dm-linear"
-	awk -v r="$r" -v d="$d" 'BEGIN { exit !(r >= d - 0.01) }' ||
+	awk -v r="$r" -v d="$d" -v m="$DM_MARGIN" 'BEGIN { exit !(r >= d - m) }' ||
 		fail "$MP did ${r}x of its path's IOPS at $job, below dm-linear's ${d}x"
 	msg+="$job ${r}x (dm-linear ${d}x) "
 done
