@@ -510,15 +510,20 @@ _t_all_whole() {
 		esac
 	done
 }
+# Waits for the faults in progress, and forgets them.  Never a bare wait:
+# that would wait for the workers and the ANA helper loop too.
+t_wait_faults() {
+	[ ${#T_FAULT_PIDS[@]} = 0 ] || wait "${T_FAULT_PIDS[@]}" 2>/dev/null
+	T_FAULT_PIDS=()
+}
+
 # the rmmod/insmod event: pause the workers, wait for the faults running
 # now and for every path, unload with the disks closed, load again
 t_rmmod() {
 	touch "$TT/pause"
 	wait_for "$(slow 60)" _t_all_paused || t_problem "fio workers did not pause in $(slow 60) s"
 	tlog "  rmmod: workers paused, waiting for the faults in progress"
-	# (not a bare wait: that would wait for the workers and the helper loop)
-	[ ${#T_FAULT_PIDS[@]} = 0 ] || wait "${T_FAULT_PIDS[@]}" 2>/dev/null
-	T_FAULT_PIDS=()
+	t_wait_faults
 	wait_for 90 _t_all_whole || t_problem "paths not whole before rmmod: $(mp_diag | xargs)"
 	if rmmod nvme_mpath 2> "$TT/rmmod.err"; then
 		tlog "  rmmod nvme_mpath: done"
@@ -630,18 +635,19 @@ torture_main() {
 	[ "$now" -lt "$secs" ] && sleep $(( secs - now ))
 	tlog "time is up: waiting for the faults in progress and the workers"
 	touch "$TT/stop"
-	[ ${#T_FAULT_PIDS[@]} = 0 ] || wait "${T_FAULT_PIDS[@]}" 2>/dev/null
+	t_wait_faults
 	for i in 0 1 2 3; do wait_for "$(slow 90)" test -e "$TT/done.$i" || t_problem "worker $i did not end"; done
 	ana_helper_stop
 	# after the chaos every path comes back
 	wait_for 90 _t_all_whole || t_problem "paths not whole 90 s after the last fault: $(mp_diag | xargs)"
 
 	# ---- the verdict
-	local w=0 r=0
+	local w=0 r=0 bw br
 	for i in 0 1 2 3; do
 		[ -e "$TT/bytes.$i" ] || continue
-		w=$(( w + $(awk '{ s += $1 } END { printf "%.0f\n", s }' "$TT/bytes.$i") ))
-		r=$(( r + $(awk '{ s += $2 } END { printf "%.0f\n", s }' "$TT/bytes.$i") ))
+		# %.0f: mawk prints a sum over 2^31 as 3.5e+09, which bash rejects
+		read -r bw br <<< "$(awk '{ w += $1; r += $2 } END { printf "%.0f %.0f\n", w, r }' "$TT/bytes.$i")"
+		w=$(( w + bw )) r=$(( r + br ))
 	done
 	sleep 1; kill "$T_KMSG_PID" 2>/dev/null
 	kp=$(kernel_problem_lines < "$TT/kmsg" | wc -l)
