@@ -308,6 +308,7 @@ struct mpath_io {
 	unsigned long start_time;	/* for disk accounting */
 	u64 start_ns;			/* when sent; service-time only, else 0 */
 	bool cloned;			/* sent as clones of orig */
+	bool acct;			/* accounted (queue/iostats was on) */
 
 	/* orig's own, while it is re-targeted */
 	bio_end_io_t *end_io;

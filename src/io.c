@@ -132,7 +132,8 @@ static void mpath_io_complete(struct mpath_io *io, blk_status_t status)
 		mpath_untry_all(io, !status);
 	if (unlikely(status))
 		orig->bi_status = status;
-	bio_end_io_acct(orig, io->start_time);
+	if (likely(io->acct))
+		bio_end_io_acct(orig, io->start_time);
 	mpath_io_free(io);
 	bio_endio(orig);
 }
@@ -392,7 +393,10 @@ static void mpath_submit_bio(struct bio *bio)
 	}
 	io->orig = bio;
 	io->head = mpath_bio_disk(bio)->private_data;
-	io->start_time = bio_start_io_acct(bio);
+	/* queue/iostats: the administrator may switch accounting off */
+	io->acct = blk_queue_io_stat(mpath_bio_disk(bio)->queue);
+	if (likely(io->acct))
+		io->start_time = bio_start_io_acct(bio);
 	io->cloned = mpath_bio_needs_clone(bio);
 	/* Nobody polls a clone: it and the bio complete by interrupt. */
 	if (unlikely(io->cloned && mpath_bio_polled(bio)))
