@@ -28,7 +28,7 @@ BUILD := $(TOP)/build/$(KVER)
 SRCS  := Kbuild $(wildcard src/*.c src/*.h include/*.h)
 PROBES := $(wildcard probes/*.c)
 
-.PHONY: all modules clean probe check checkpatch sparse install matrix \
+.PHONY: all modules clean probe check checkpatch sparse install matrix floor \
 	tools install-tools install-files install-dkms-src dist rpm deb
 
 all modules: $(BUILD)/nvme_mpath.ko
@@ -43,6 +43,15 @@ $(BUILD)/nvme_mpath.ko: $(SRCS) $(BUILD)/compat_probed.h
 	$(MAKE) -C $(KDIR) M=$(BUILD) $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
 
 probe: $(BUILD)/compat_probed.h
+
+# tests/bench's floor (tests/bench.d/floor): a bare bio remap, not shipped.
+FLOOR := $(BUILD)/floor
+floor: $(FLOOR)/nvme_mpath_floor.ko
+$(FLOOR)/nvme_mpath_floor.ko: tests/bench.d/floor/floor.c include/compat.h $(BUILD)/compat_probed.h
+	@mkdir -p $(FLOOR)
+	cp tests/bench.d/floor/floor.c include/compat.h $(BUILD)/compat_probed.h $(FLOOR)/
+	printf 'obj-m := nvme_mpath_floor.o\nnvme_mpath_floor-y := floor.o\nccflags-y := -I$$(src) -include $$(src)/compat_probed.h\n' > $(FLOOR)/Kbuild
+	$(MAKE) -C $(KDIR) M=$(FLOOR) modules
 
 # Static checks: sparse through kbuild (C=2 re-checks every file).
 sparse:

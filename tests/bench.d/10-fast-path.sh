@@ -4,8 +4,9 @@
 # One nvmet subsystem with one namespace on null_blk (no memory: reads cost
 # nothing on the target), two host controllers: nvme-loop where the kernel
 # has it (6.12+), else NVMe/TCP on 127.0.0.1 (with a poll queue).
-# Phase 1, nvme_mpath loaded: the null_blk itself, a raw path disk, and the
-# multipath disk under each policy, rounds rotated.  Phase 2, nvme_mpath
+# Phase 1, nvme_mpath loaded: the null_blk itself, a raw path disk, the
+# multipath disk under each policy, and the floor (a bare bio remap over the
+# raw path, tests/bench.d/floor), rounds rotated.  Phase 2, nvme_mpath
 # unloaded: null_blk, the raw path, dm-multipath over the same two paths in
 # request mode and in bio mode.  Ratios are to the raw path of the same
 # phase; null_blk is the anchor that 11-fast-path-native (another boot) also
@@ -40,13 +41,33 @@ mpath_load
 wait_for 20 _mp_of_disk_exists "$(basename "$raw")" || fail "no multipath disk over $raw"
 MP=$(mp_of_disk "$(basename "$raw")")
 mp_wait_slaves "$MP" 2 20 || fail "$MP has not 2 paths"
-devs=("$raw" mp:numa mp:round-robin mp:queue-depth mp:service-time "$nullb")
+# The floor: the least any bio-based stacking disk does (split, re-target,
+# resubmit; tests/bench.d/floor/floor.c), on the same path, read-only and
+# unclaimed beside nvme_mpath.  What it costs is the block layer's price
+# for stacking; the multipath disk's distance to it is the module's own.
+floor=
+ko=${BENCH_FLOOR_DIR:-/nonexistent}/$(uname -r)/floor/nvme_mpath_floor.ko
+if [ -e "$ko" ]; then
+	run insmod "$ko" dev="$(cat "/sys/block/$(basename "$raw")/dev")"
+	wait_for 10 test -b /dev/mpfloor0 || fail "no /dev/mpfloor0"
+	floor=/dev/mpfloor0
+else
+	log "bench: no floor module for $(uname -r) ($ko)"
+fi
+# mpnoacct:numa: the multipath disk with queue/iostats off (its own
+# /proc/diskstats accounting, which native's head does as well, left out)
+devs=("$raw" mp:numa mp:round-robin mp:queue-depth mp:service-time mpnoacct:numa $floor "$nullb")
 bench_run "$ROUNDS" "${devs[@]}"
 bench_table mpath "$raw" "${devs[@]:1}"
+# the same rounds against the floor: what the module itself costs
+if [ -n "$floor" ]; then
+	bench_table mpath-vs-floor "$floor" mp:numa mp:round-robin mp:queue-depth mp:service-time mpnoacct:numa
+fi
 if [ -z "${BENCH_NO_POLL:-}" ]; then
 	BENCH_JOBS="qd1 qd32" bench_run "$ROUNDS" "poll:$raw" poll:mp:numa
 	BENCH_JOBS="qd1 qd32" bench_table mpath-polled "poll:$raw" poll:mp:numa
 fi
+if [ -n "$floor" ]; then run rmmod nvme_mpath_floor; fi
 mpath_unload
 
 if [ -z "${BENCH_NO_DM:-}" ]; then

@@ -2,7 +2,8 @@
 # bench 30-profile: where the cycles go, raw path against multipath disk.
 #
 # Same target as 10-fast-path; fio 4 KiB randread QD32 on the raw path, then
-# on the multipath disk (BENCH_POLICY, default numa), each under
+# on the multipath disk (BENCH_POLICY, default numa), then on the floor (a
+# bare bio remap over the raw path, tests/bench.d/floor), each under
 # `perf record -a -g`; prints the top symbols of each (self time) and the
 # split by module, as "@@PERF" lines.
 #@ topology: none
@@ -27,9 +28,17 @@ wait_for 20 _mp_of_disk_exists "$(basename "$raw")" || fail "no multipath disk o
 MP=$(mp_of_disk "$(basename "$raw")")
 mp_wait_slaves "$MP" 2 20 || fail "$MP has not 2 paths"
 echo "${BENCH_POLICY:-numa}" > "/sys/block/$MP/mpath/iopolicy"
+# and the floor (tests/bench.d/floor) over the same path, if built
+floor=
+ko=${BENCH_FLOOR_DIR:-/nonexistent}/$(uname -r)/floor/nvme_mpath_floor.ko
+if [ -e "$ko" ]; then
+	run insmod "$ko" dev="$(cat "/sys/block/$(basename "$raw")/dev")"
+	wait_for 10 test -b /dev/mpfloor0 || fail "no /dev/mpfloor0"
+	floor=/dev/mpfloor0
+fi
 sysctl -q kernel.perf_event_paranoid=-1 kernel.kptr_restrict=0
 cd /tmp || fail "no /tmp"
-for dev in "$raw" "/dev/$MP"; do
+for dev in "$raw" "/dev/$MP" $floor; do
 	n=$(basename "$dev")
 	perf record -q -a -g -F 499 -o "/tmp/$n.data" -- \
 		fio --name=p --filename="$dev" --ioengine=io_uring --direct=1 --rw=randread \
@@ -46,4 +55,5 @@ for dev in "$raw" "/dev/$MP"; do
 		grep -E '^ +[0-9]' | grep -E 'mpath|bio|submit|blk_|nvme|io_uring|part_stat|account|percpu' |
 		head -60 | sed "s/^/@@PERF $n incl /"
 done
+if [ -n "$floor" ]; then run rmmod nvme_mpath_floor; fi
 pass "profile done"

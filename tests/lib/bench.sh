@@ -10,7 +10,8 @@
 #                           I/O; tests/bench collects them.
 #
 # A DEV is a block device path, or "mp:POLICY" (the multipath disk $MP with
-# its iopolicy set to POLICY before each run), or "DEV@POLICY" (native's head
+# its iopolicy set to POLICY before each run), or "mpnoacct:POLICY" (the
+# same with the disk's queue/iostats off), or "DEV@POLICY" (native's head
 # DEV with BENCH_NATIVE_IOPOLICY set to POLICY), or "poll:DEV" (the same jobs
 # with polled completions: io_uring hipri; only where the device offers it).
 # Jobs: qd1, qd32, qd128 (one job at that queue depth), 4jobs (4 jobs at
@@ -23,7 +24,8 @@ declare -A BENCH_IOPS=() BENCH_CPU=() BENCH_ROUND=()
 _bench_prep() {
 	case $1 in
 	poll:*) _bench_prep "${1#poll:}" ;;
-	mp:*) echo "echo ${1#mp:} > /sys/block/$MP/mpath/iopolicy" ;;
+	mp:*) echo "echo 1 > /sys/block/$MP/queue/iostats; echo ${1#mp:} > /sys/block/$MP/mpath/iopolicy" ;;
+	mpnoacct:*) echo "echo 0 > /sys/block/$MP/queue/iostats; echo ${1#mpnoacct:} > /sys/block/$MP/mpath/iopolicy" ;;
 	*@*) echo "echo ${1#*@} > $BENCH_NATIVE_IOPOLICY" ;;
 	*) echo true ;;
 	esac
@@ -31,7 +33,7 @@ _bench_prep() {
 
 _bench_dev() {
 	case $1 in
-	mp:*) echo "/dev/$MP" ;;
+	mp:*|mpnoacct:*) echo "/dev/$MP" ;;
 	poll:*) _bench_dev "${1#poll:}" ;;
 	*@*) echo "${1%@*}" ;;
 	*) echo "$1" ;;
