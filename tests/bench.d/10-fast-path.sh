@@ -45,15 +45,8 @@ mp_wait_slaves "$MP" 2 20 || fail "$MP has not 2 paths"
 # resubmit; tests/bench.d/floor/floor.c), on the same path, read-only and
 # unclaimed beside nvme_mpath.  What it costs is the block layer's price
 # for stacking; the multipath disk's distance to it is the module's own.
-floor=
-ko=${BENCH_FLOOR_DIR:-/nonexistent}/$(uname -r)/floor/nvme_mpath_floor.ko
-if [ -e "$ko" ]; then
-	run insmod "$ko" dev="$(cat "/sys/block/$(basename "$raw")/dev")"
-	wait_for 10 test -b /dev/mpfloor0 || fail "no /dev/mpfloor0"
-	floor=/dev/mpfloor0
-else
-	log "bench: no floor module for $(uname -r) ($ko)"
-fi
+bench_floor_load "$raw"
+floor=$FLOOR
 # mpnoacct:numa: the multipath disk with queue/iostats off (its own
 # /proc/diskstats accounting, which native's head does as well, left out)
 devs=("$raw" mp:numa mp:round-robin mp:queue-depth mp:service-time mpnoacct:numa $floor "$nullb")
@@ -67,7 +60,7 @@ if [ -z "${BENCH_NO_POLL:-}" ]; then
 	BENCH_JOBS="qd1 qd32" bench_run "$ROUNDS" "poll:$raw" poll:mp:numa
 	BENCH_JOBS="qd1 qd32" bench_table mpath-polled "poll:$raw" poll:mp:numa
 fi
-if [ -n "$floor" ]; then run rmmod nvme_mpath_floor; fi
+bench_floor_unload
 mpath_unload
 
 if [ -z "${BENCH_NO_DM:-}" ]; then

@@ -29,13 +29,8 @@ MP=$(mp_of_disk "$(basename "$raw")")
 mp_wait_slaves "$MP" 2 20 || fail "$MP has not 2 paths"
 echo "${BENCH_POLICY:-numa}" > "/sys/block/$MP/mpath/iopolicy"
 # and the floor (tests/bench.d/floor) over the same path, if built
-floor=
-ko=${BENCH_FLOOR_DIR:-/nonexistent}/$(uname -r)/floor/nvme_mpath_floor.ko
-if [ -e "$ko" ]; then
-	run insmod "$ko" dev="$(cat "/sys/block/$(basename "$raw")/dev")"
-	wait_for 10 test -b /dev/mpfloor0 || fail "no /dev/mpfloor0"
-	floor=/dev/mpfloor0
-fi
+bench_floor_load "$raw"
+floor=$FLOOR
 sysctl -q kernel.perf_event_paranoid=-1 kernel.kptr_restrict=0
 cd /tmp || fail "no /tmp"
 for dev in "$raw" "/dev/$MP" $floor; do
@@ -55,5 +50,5 @@ for dev in "$raw" "/dev/$MP" $floor; do
 		grep -E '^ +[0-9]' | grep -E 'mpath|bio|submit|blk_|nvme|io_uring|part_stat|account|percpu' |
 		head -60 | sed "s/^/@@PERF $n incl /"
 done
-if [ -n "$floor" ]; then run rmmod nvme_mpath_floor; fi
+bench_floor_unload
 pass "profile done"

@@ -4,6 +4,7 @@
 # bench_run ROUNDS DEV...   per job of BENCH_JOBS, one fio process running
 #                           ROUNDS rounds of every DEV in turn (BENCH_RT
 #                           seconds each, order rotated each round)
+# bench_floor_load DEV / bench_floor_unload: the floor module over DEV
 # bench_table NAME REF DEV...  prints medians as "@@BENCH" lines: IOPS,
 #                           spread (max-min over median), ratio to REF (the
 #                           median of the per-round ratios), CPU time per
@@ -176,6 +177,25 @@ bench_table() {
 			echo "@@BENCH $name $job $spec $m $spread $ratio $cpu ${BENCH_IOPS[$spec|$job]// /,}"
 		done
 	done
+}
+
+# bench_floor_load DEV: loads the floor (tests/bench.d/floor: a bare bio
+# remap) over DEV, read-only and unclaimed; FLOOR=/dev/mpfloor0, or empty if
+# tests/bench built no floor for this kernel.
+# bench_floor_unload: unloads it, if loaded.
+bench_floor_load() {
+	local ko=${BENCH_FLOOR_DIR:-/nonexistent}/$(uname -r)/floor/nvme_mpath_floor.ko
+	FLOOR=
+	if [ ! -e "$ko" ]; then
+		log "bench: no floor module for $(uname -r) ($ko)"
+		return 0
+	fi
+	run insmod "$ko" dev="$(cat "/sys/block/$(basename "$1")/dev")"
+	wait_for 10 test -b /dev/mpfloor0 || fail "no /dev/mpfloor0"
+	FLOOR=/dev/mpfloor0
+}
+bench_floor_unload() {
+	if [ -d /sys/module/nvme_mpath_floor ]; then run rmmod nvme_mpath_floor; fi
 }
 
 # bench_slab_kb: kernel slab in use, KiB
