@@ -62,7 +62,7 @@
 #define MPATH_INTF_ARGS		struct device *dev, struct class_interface *intf
 #endif
 
-/* ---- opening a path's block device exclusively ---- */
+/* ---- opening a path's block device ---- */
 
 struct mpath_bdev {
 	struct block_device *bdev;
@@ -73,36 +73,51 @@ struct mpath_bdev {
 #endif
 };
 
-static inline int mpath_bdev_open_excl(dev_t devt, void *holder,
-				       struct mpath_bdev *b)
+/*
+ * The open mode: claimed by a holder for reading and writing (a path), or,
+ * with no holder, shared and for reading only (tests/bench's floor).
+ */
+#if defined(NVME_MPATH_HAVE_BDEV_FILE_OPEN) || \
+	defined(NVME_MPATH_HAVE_BDEV_HANDLE) || \
+	defined(NVME_MPATH_HAVE_BLKDEV_GET_HOLDER_OPS)
+#define MPATH_BDEV_MODE(holder)	((holder) ? BLK_OPEN_READ | BLK_OPEN_WRITE : \
+				 BLK_OPEN_READ)
+#else
+#define MPATH_BDEV_MODE(holder)	((holder) ? FMODE_READ | FMODE_WRITE | \
+				 FMODE_EXCL : FMODE_READ)
+#endif
+
+/* Opens @devt, claimed by @holder; with @holder NULL, shared and read-only. */
+static inline int mpath_bdev_open(dev_t devt, void *holder,
+				  struct mpath_bdev *b)
 {
 #if defined(NVME_MPATH_HAVE_BDEV_FILE_OPEN)
-	struct file *f = bdev_file_open_by_dev(devt, BLK_OPEN_READ |
-					       BLK_OPEN_WRITE, holder, NULL);
+	struct file *f = bdev_file_open_by_dev(devt, MPATH_BDEV_MODE(holder),
+					       holder, NULL);
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	b->file = f;
 	b->bdev = file_bdev(f);
 #elif defined(NVME_MPATH_HAVE_BDEV_HANDLE)
-	struct bdev_handle *h = bdev_open_by_dev(devt, BLK_OPEN_READ |
-						 BLK_OPEN_WRITE, holder, NULL);
+	struct bdev_handle *h = bdev_open_by_dev(devt, MPATH_BDEV_MODE(holder),
+						 holder, NULL);
 
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	b->handle = h;
 	b->bdev = h->bdev;
 #elif defined(NVME_MPATH_HAVE_BLKDEV_GET_HOLDER_OPS)
-	struct block_device *bdev = blkdev_get_by_dev(devt, BLK_OPEN_READ |
-						      BLK_OPEN_WRITE, holder,
-						      NULL);
+	struct block_device *bdev = blkdev_get_by_dev(devt,
+						      MPATH_BDEV_MODE(holder),
+						      holder, NULL);
 
 	if (IS_ERR(bdev))
 		return PTR_ERR(bdev);
 	b->bdev = bdev;
 #else
-	struct block_device *bdev = blkdev_get_by_dev(devt, FMODE_READ |
-						      FMODE_WRITE | FMODE_EXCL,
+	struct block_device *bdev = blkdev_get_by_dev(devt,
+						      MPATH_BDEV_MODE(holder),
 						      holder);
 
 	if (IS_ERR(bdev))
@@ -112,7 +127,10 @@ static inline int mpath_bdev_open_excl(dev_t devt, void *holder,
 	return 0;
 }
 
-/* Gives the exclusive claim back at once (bdev_fput does so synchronously). */
+/*
+ * Closes what mpath_bdev_open() opened with @holder; a claim is given back
+ * at once (bdev_fput does so synchronously).
+ */
 static inline void mpath_bdev_close(struct mpath_bdev *b, void *holder)
 {
 #if defined(NVME_MPATH_HAVE_BDEV_FILE_OPEN)
@@ -122,7 +140,7 @@ static inline void mpath_bdev_close(struct mpath_bdev *b, void *holder)
 #elif defined(NVME_MPATH_HAVE_BLKDEV_GET_HOLDER_OPS)
 	blkdev_put(b->bdev, holder);
 #else
-	blkdev_put(b->bdev, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+	blkdev_put(b->bdev, MPATH_BDEV_MODE(holder));
 #endif
 	b->bdev = NULL;
 }

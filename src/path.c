@@ -345,7 +345,7 @@ struct mpath_path *mpath_path_create(struct mpath_head *head,
 	if (ret)
 		goto out_put;
 
-	ret = mpath_bdev_open_excl(id->devt, head, &path->bdev);
+	ret = mpath_bdev_open(id->devt, head, &path->bdev);
 	if (ret) {
 		pr_warn("%s: cannot claim it as a path of NSID %u of %s (%d%s): left alone\n",
 			id->disk_name, id->nsid, id->nqn, ret,

@@ -46,15 +46,14 @@ mp_wait_slaves "$MP" 2 20 || fail "$MP has not 2 paths"
 # unclaimed beside nvme_mpath.  What it costs is the block layer's price
 # for stacking; the multipath disk's distance to it is the module's own.
 bench_floor_load "$raw"
-floor=$FLOOR
 # mpnoacct:numa: the multipath disk with queue/iostats off (its own
 # /proc/diskstats accounting, which native's head does as well, left out)
-devs=("$raw" mp:numa mp:round-robin mp:queue-depth mp:service-time mpnoacct:numa $floor "$nullb")
+devs=("$raw" mp:numa mp:round-robin mp:queue-depth mp:service-time mpnoacct:numa $FLOOR "$nullb")
 bench_run "$ROUNDS" "${devs[@]}"
 bench_table mpath "$raw" "${devs[@]:1}"
 # the same rounds against the floor: what the module itself costs
-if [ -n "$floor" ]; then
-	bench_table mpath-vs-floor "$floor" mp:numa mp:round-robin mp:queue-depth mp:service-time mpnoacct:numa
+if [ -n "$FLOOR" ]; then
+	bench_table mpath-vs-floor "$FLOOR" mp:numa mp:round-robin mp:queue-depth mp:service-time mpnoacct:numa
 fi
 if [ -z "${BENCH_NO_POLL:-}" ]; then
 	BENCH_JOBS="qd1 qd32" bench_run "$ROUNDS" "poll:$raw" poll:mp:numa

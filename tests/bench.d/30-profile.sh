@@ -30,10 +30,9 @@ mp_wait_slaves "$MP" 2 20 || fail "$MP has not 2 paths"
 echo "${BENCH_POLICY:-numa}" > "/sys/block/$MP/mpath/iopolicy"
 # and the floor (tests/bench.d/floor) over the same path, if built
 bench_floor_load "$raw"
-floor=$FLOOR
 sysctl -q kernel.perf_event_paranoid=-1 kernel.kptr_restrict=0
 cd /tmp || fail "no /tmp"
-for dev in "$raw" "/dev/$MP" $floor; do
+for dev in "$raw" "/dev/$MP" $FLOOR; do
 	n=$(basename "$dev")
 	perf record -q -a -g -F 499 -o "/tmp/$n.data" -- \
 		fio --name=p --filename="$dev" --ioengine=io_uring --direct=1 --rw=randread \

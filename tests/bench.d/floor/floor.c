@@ -14,8 +14,9 @@
  *
  *   insmod nvme_mpath_floor.ko dev=MAJ:MIN    -> /dev/mpfloor0, read-only
  *
- * The device below is opened for reading and not claimed: the bench stacks
- * this disk on a path that nvme_mpath has claimed.
+ * The device below is opened for reading and not claimed (compat.h's
+ * mpath_bdev_open() with no holder): the bench stacks this disk on a path
+ * that nvme_mpath has claimed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,50 +26,8 @@ static char *dev;
 module_param(dev, charp, 0444);
 MODULE_PARM_DESC(dev, "the device below, MAJ:MIN");
 
-static struct block_device *floor_bdev;
-#if defined(NVME_MPATH_HAVE_BDEV_FILE_OPEN)
-static struct file *floor_file;
-#elif defined(NVME_MPATH_HAVE_BDEV_HANDLE)
-static struct bdev_handle *floor_handle;
-#endif
+static struct mpath_bdev floor_below;	/* opened shared, read-only */
 static struct gendisk *floor_disk;
-
-static int floor_open_below(dev_t devt)
-{
-#if defined(NVME_MPATH_HAVE_BDEV_FILE_OPEN)
-	floor_file = bdev_file_open_by_dev(devt, BLK_OPEN_READ, NULL, NULL);
-	if (IS_ERR(floor_file))
-		return PTR_ERR(floor_file);
-	floor_bdev = file_bdev(floor_file);
-#elif defined(NVME_MPATH_HAVE_BDEV_HANDLE)
-	floor_handle = bdev_open_by_dev(devt, BLK_OPEN_READ, NULL, NULL);
-	if (IS_ERR(floor_handle))
-		return PTR_ERR(floor_handle);
-	floor_bdev = floor_handle->bdev;
-#elif defined(NVME_MPATH_HAVE_BLKDEV_GET_HOLDER_OPS)
-	floor_bdev = blkdev_get_by_dev(devt, BLK_OPEN_READ, NULL, NULL);
-	if (IS_ERR(floor_bdev))
-		return PTR_ERR(floor_bdev);
-#else
-	floor_bdev = blkdev_get_by_dev(devt, FMODE_READ, NULL);
-	if (IS_ERR(floor_bdev))
-		return PTR_ERR(floor_bdev);
-#endif
-	return 0;
-}
-
-static void floor_close_below(void)
-{
-#if defined(NVME_MPATH_HAVE_BDEV_FILE_OPEN)
-	fput(floor_file);
-#elif defined(NVME_MPATH_HAVE_BDEV_HANDLE)
-	bdev_release(floor_handle);
-#elif defined(NVME_MPATH_HAVE_BLKDEV_GET_HOLDER_OPS)
-	blkdev_put(floor_bdev, NULL);
-#else
-	blkdev_put(floor_bdev, FMODE_READ);
-#endif
-}
 
 static void floor_submit_bio(struct bio *bio)
 {
@@ -76,7 +35,7 @@ static void floor_submit_bio(struct bio *bio)
 	if (!bio)
 		return;
 	/* as nvme_mpath does: same size below, no second end-of-device check */
-	bio_set_dev(bio, floor_bdev);
+	bio_set_dev(bio, floor_below.bdev);
 	mpath_bio_set_remapped(bio);
 	submit_bio_noacct(bio);
 }
@@ -98,13 +57,13 @@ static int __init floor_init(void)
 		pr_err("dev=MAJ:MIN is required\n");
 		return -EINVAL;
 	}
-	ret = floor_open_below(MKDEV(maj, min));
+	ret = mpath_bdev_open(MKDEV(maj, min), NULL, &floor_below);
 	if (ret) {
 		pr_err("cannot open %u:%u: %d\n", maj, min, ret);
 		return ret;
 	}
 	mpath_limits_init(&ml);
-	mpath_limits_stack(&ml, floor_bdev);
+	mpath_limits_stack(&ml, floor_below.bdev);
 	floor_disk = mpath_alloc_disk(&ml, NUMA_NO_NODE);
 	if (IS_ERR(floor_disk)) {
 		ret = PTR_ERR(floor_disk);
@@ -112,7 +71,7 @@ static int __init floor_init(void)
 	}
 	floor_disk->fops = &floor_fops;
 	strscpy(floor_disk->disk_name, "mpfloor0", DISK_NAME_LEN);
-	set_capacity(floor_disk, bdev_nr_sectors(floor_bdev));
+	set_capacity(floor_disk, bdev_nr_sectors(floor_below.bdev));
 	set_disk_ro(floor_disk, true);
 	ret = mpath_device_add_disk(NULL, floor_disk, NULL);
 	if (ret)
@@ -122,7 +81,7 @@ static int __init floor_init(void)
 out_put:
 	mpath_put_disk(floor_disk, NULL);
 out_close:
-	floor_close_below();
+	mpath_bdev_close(&floor_below, NULL);
 	return ret;
 }
 
@@ -130,7 +89,7 @@ static void __exit floor_exit(void)
 {
 	del_gendisk(floor_disk);
 	mpath_put_disk(floor_disk, NULL);
-	floor_close_below();
+	mpath_bdev_close(&floor_below, NULL);
 }
 
 module_init(floor_init);
